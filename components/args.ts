@@ -1,0 +1,508 @@
+// Public input types of VmafxStack. Plain interfaces with a JSDoc line on every field,
+// no unions and no type aliases inside args, so the component's package schema can be
+// inferred for other languages. Defaults live in ./defaults.ts, validation in ./schema.ts.
+import * as pulumi from "@pulumi/pulumi";
+
+/** Which Kubernetes workload runs the scoring server. */
+export const WorkloadKind = {
+    /** Long-running HTTP scoring server (the chart's default). */
+    Deployment: "Deployment",
+    /** Stateful server with a per-pod state volume and a headless Service. */
+    StatefulSet: "StatefulSet",
+    /** One-shot batch scoring run; needs `job.command`. */
+    Job: "Job",
+} as const;
+export type WorkloadKind = (typeof WorkloadKind)[keyof typeof WorkloadKind];
+
+/** GPU vendor; selects the device-plugin resource and VMAFX_BACKEND. */
+export const GpuVendor = {
+    Nvidia: "nvidia",
+    Amd: "amd",
+    Intel: "intel",
+    Cpu: "cpu",
+} as const;
+export type GpuVendor = (typeof GpuVendor)[keyof typeof GpuVendor];
+
+/** Container image coordinates. */
+export interface ImageArgs {
+    /** Image repository, e.g. `ghcr.io/vmafx/vmafx-server`. */
+    repository?: string;
+    /** Image tag; empty means `v<appVersion>`. A digest (`sha256:…`) may be appended after `@`. */
+    tag?: string;
+    /** Kubernetes imagePullPolicy: Always, IfNotPresent or Never. */
+    pullPolicy?: string;
+}
+
+/** Namespace the release lives in and its Pod Security Admission labels. */
+export interface NamespaceArgs {
+    /** Namespace name. */
+    name?: string;
+    /** Create and manage the Namespace (true) or deploy into an existing one (false). */
+    create?: boolean;
+    /** Pod Security level for the enforce, audit and warn labels (`restricted` or `baseline`). */
+    podSecurityLevel?: string;
+    /** Pinned Pod Security policy version for the `*-version` labels, e.g. `v1.33`. */
+    podSecurityVersion?: string;
+    /** Extra labels for the managed Namespace. */
+    labels?: { [key: string]: string };
+}
+
+/** Server Deployment settings (workload Deployment). */
+export interface DeploymentWorkloadArgs {
+    /** Number of server pods (0 is allowed and kept). */
+    replicas?: number;
+    /** RollingUpdate maxSurge. */
+    maxSurge?: number;
+    /** RollingUpdate maxUnavailable. */
+    maxUnavailable?: number;
+}
+
+/** Server StatefulSet settings (workload StatefulSet). */
+export interface StatefulSetWorkloadArgs {
+    /** Number of server pods (0 is allowed and kept). */
+    replicas?: number;
+    /** podManagementPolicy: OrderedReady or Parallel. */
+    podManagementPolicy?: string;
+    /** Size of each pod's `state` volume claim, e.g. `1Gi`. */
+    statePvcSize?: string;
+    /** RollingUpdate maxUnavailable. */
+    maxUnavailable?: number;
+    /** RollingUpdate partition. */
+    partition?: number;
+}
+
+/** Batch Job settings (workload Job). */
+export interface JobWorkloadArgs {
+    /** Container command; required for the Job workload (the image's default entrypoint is a server that never exits). */
+    command?: string[];
+    /** Container arguments. */
+    args?: string[];
+    /** Job completions (≥ 1). */
+    completions?: number;
+    /** Job parallelism (≥ 1). */
+    parallelism?: number;
+    /** Job backoffLimit (≥ 0). */
+    backoffLimit?: number;
+    /** Seconds a finished Job is kept; 0 deletes it at once (kept as 0, not dropped). */
+    ttlSecondsAfterFinished?: number;
+}
+
+/** An extra port on the server Service. */
+export interface ServicePortArgs {
+    /** Port name (DNS label). */
+    name: string;
+    /** Service port. */
+    port: number;
+    /** Container port; defaults to `port`. */
+    targetPort?: number;
+    /** TCP, UDP or SCTP. */
+    protocol?: string;
+}
+
+/** Server Service. */
+export interface ServiceArgs {
+    /** Service type: ClusterIP, NodePort or LoadBalancer. */
+    type?: string;
+    /** Service port for HTTP. */
+    port?: number;
+    /** Container port the server listens on. */
+    targetPort?: number;
+    /** Extra Service ports. */
+    extraPorts?: ServicePortArgs[];
+}
+
+/** One Ingress path. */
+export interface IngressPathArgs {
+    /** URL path. */
+    path: string;
+    /** Prefix, Exact or ImplementationSpecific. */
+    pathType?: string;
+}
+
+/** One Ingress host. */
+export interface IngressHostArgs {
+    /** Host name. */
+    host: string;
+    /** Paths routed to the server Service. */
+    paths?: IngressPathArgs[];
+}
+
+/** One Ingress TLS entry. */
+export interface IngressTlsArgs {
+    /** Host names covered by the certificate. */
+    hosts?: string[];
+    /** Secret holding the certificate. */
+    secretName?: string;
+}
+
+/** Optional Ingress to the server Service. */
+export interface IngressArgs {
+    /** Render the Ingress. */
+    enabled?: boolean;
+    /** ingressClassName; empty leaves it to the cluster default. */
+    className?: string;
+    /** Ingress annotations. */
+    annotations?: { [key: string]: string };
+    /** Hosts and paths. */
+    hosts?: IngressHostArgs[];
+    /** TLS settings. */
+    tls?: IngressTlsArgs[];
+}
+
+/** GPU request and backend selection. */
+export interface GpuArgs {
+    /** Request a GPU; false gives VMAFX_BACKEND=cpu and no GPU limit whatever the vendor. */
+    enabled?: boolean;
+    /** nvidia, amd, intel or cpu. */
+    vendor?: GpuVendor;
+    /** GPU units per pod (≥ 1). */
+    count?: number;
+    /** Intel driver for the resource name `gpu.intel.com/<driver>`: i915 or xe. */
+    intelDriver?: string;
+    /** Explicit extended resource name (MIG, sharing); not allowed with vendor cpu. */
+    resourceName?: string;
+}
+
+/** Compute resources of a container. */
+export interface ResourcesArgs {
+    /** Resource limits, e.g. `{cpu: "4", memory: "8Gi"}`. */
+    limits?: { [key: string]: string };
+    /** Resource requests. */
+    requests?: { [key: string]: string };
+}
+
+/** One persistent volume of the server. */
+export interface VolumeArgs {
+    /** Mount the volume. */
+    enabled?: boolean;
+    /** Claim size when the component creates the claim. */
+    size?: string;
+    /** Mount path in the container. */
+    mountPath?: string;
+    /** Use this existing claim instead of creating one. */
+    existingClaim?: string;
+}
+
+/** Server volumes. */
+export interface PersistenceArgs {
+    /** Create claims for enabled volumes that have no existingClaim. */
+    enabled?: boolean;
+    /** storageClassName of created claims; empty uses the cluster default. */
+    storageClass?: string;
+    /** Access mode of created claims. */
+    accessMode?: string;
+    /** Read-only input corpus. */
+    corpus?: VolumeArgs;
+    /** Scored output. */
+    output?: VolumeArgs;
+    /** Model weights (read-only). */
+    models?: VolumeArgs;
+}
+
+/** The server's ServiceAccount. */
+export interface ServiceAccountArgs {
+    /** Create the ServiceAccount (false uses `name` or the namespace's `default`). */
+    create?: boolean;
+    /** ServiceAccount name; empty uses the release fullname. */
+    name?: string;
+    /** ServiceAccount annotations (e.g. workload identity). */
+    annotations?: { [key: string]: string };
+}
+
+/** Pod-level security context applied to every pod of the release. */
+export interface PodSecurityArgs {
+    /** Refuse to start containers as root. */
+    runAsNonRoot?: boolean;
+    /** UID of every process (65532 = distroless nonroot). */
+    runAsUser?: number;
+    /** GID of every process. */
+    runAsGroup?: number;
+    /** Group owning mounted volumes. */
+    fsGroup?: number;
+    /** Seccomp profile type: RuntimeDefault or Localhost. */
+    seccompProfileType?: string;
+    /** Localhost seccomp profile path (only with type Localhost). */
+    seccompLocalhostProfile?: string;
+}
+
+/** Container-level security context applied to every container, init container and the smoke test. */
+export interface ContainerSecurityArgs {
+    /** Refuse to start the container as root. */
+    runAsNonRoot?: boolean;
+    /** UID of the container process. */
+    runAsUser?: number;
+    /** Must be false for Pod Security "restricted". */
+    allowPrivilegeEscalation?: boolean;
+    /** Mount the root filesystem read-only; writable paths get emptyDir volumes. */
+    readOnlyRootFilesystem?: boolean;
+    /** Capabilities to drop; must contain ALL for "restricted". */
+    dropCapabilities?: string[];
+    /** Capabilities to add; "restricted" allows only NET_BIND_SERVICE. */
+    addCapabilities?: string[];
+    /** Seccomp profile type: RuntimeDefault or Localhost. */
+    seccompProfileType?: string;
+}
+
+/** The one place that defines pod hardening (ADR-0930). */
+export interface SecurityArgs {
+    /** Pod securityContext of every pod. */
+    pod?: PodSecurityArgs;
+    /** securityContext of every container. */
+    container?: ContainerSecurityArgs;
+}
+
+/** One toleration. */
+export interface TolerationArgs {
+    /** Taint key. */
+    key?: string;
+    /** Exists or Equal. */
+    operator?: string;
+    /** Taint value (with Equal). */
+    value?: string;
+    /** NoSchedule, PreferNoSchedule or NoExecute. */
+    effect?: string;
+    /** Seconds to tolerate a NoExecute taint. */
+    tolerationSeconds?: number;
+}
+
+/** Scheduling of the server pods (and defaults for the node pool). */
+export interface SchedulingArgs {
+    /** nodeSelector labels. */
+    nodeSelector?: { [key: string]: string };
+    /** Tolerations. */
+    tolerations?: TolerationArgs[];
+    /** Pod affinity/anti-affinity, as a Kubernetes Affinity object. */
+    affinity?: { [key: string]: any };
+    /** topologySpreadConstraints, as Kubernetes objects; one without labelSelector spreads the server pods. */
+    topologySpreadConstraints?: { [key: string]: any }[];
+}
+
+/** One HTTP probe. */
+export interface HttpProbeArgs {
+    /** HTTP path. */
+    path?: string;
+    /** initialDelaySeconds. */
+    initialDelaySeconds?: number;
+    /** periodSeconds. */
+    periodSeconds?: number;
+    /** failureThreshold. */
+    failureThreshold?: number;
+}
+
+/** Server probes. */
+export interface ProbesArgs {
+    /** Liveness probe (GET on the http port). */
+    liveness?: HttpProbeArgs;
+    /** Readiness probe (GET on the http port). */
+    readiness?: HttpProbeArgs;
+}
+
+/** Media storage. */
+export interface StorageArgs {
+    /** VMAFX_STORAGE_MODE of the nodes: http-serve, mount or auto. */
+    mode?: string;
+    /** rclone.conf contents (a Pulumi secret); rendered into a Secret mounted by node pods. */
+    rcloneConfig?: pulumi.Input<string>;
+}
+
+/** vmafx-node worker pool. */
+export interface NodePoolArgs {
+    /** Render the node Deployment and Service. */
+    enabled?: boolean;
+    /** Number of node pods (0 is allowed and kept). */
+    replicas?: number;
+    /** gRPC port of the node. */
+    grpcPort?: number;
+    /** Metrics port of the node. */
+    metricsPort?: number;
+    /** Node image; defaults to `ghcr.io/vmafx/vmafx-node:v<appVersion>`. */
+    image?: ImageArgs;
+    /** gRPC address of an external controller; empty runs the node standalone. */
+    controllerAddr?: string;
+    /** Node container resources; empty uses the server's. */
+    resources?: ResourcesArgs;
+    /** nodeSelector for node pods; empty uses the server's. */
+    nodeSelector?: { [key: string]: string };
+    /** Tolerations for node pods; empty uses the server's. */
+    tolerations?: TolerationArgs[];
+}
+
+/** vmafx-operator. */
+export interface OperatorArgs {
+    /** Render the operator Deployment, ServiceAccount and RBAC. */
+    enabled?: boolean;
+    /** Number of operator pods (0 allowed; > 1 requires leaderElect). */
+    replicas?: number;
+    /** Operator image. */
+    image?: ImageArgs;
+    /** debug, info, warn or error. */
+    logLevel?: string;
+    /** Enable leader election (required with more than one replica). */
+    leaderElect?: boolean;
+    /** Operator container resources. */
+    resources?: ResourcesArgs;
+}
+
+/** PodDisruptionBudgets of server, node and operator. */
+export interface PodDisruptionBudgetArgs {
+    /** Render the budgets. */
+    enabled?: boolean;
+    /** minAvailable as an integer string ("1") or percentage ("50%"); excludes maxUnavailable. */
+    minAvailable?: string;
+    /** maxUnavailable as an integer string ("1", "0" kept) or percentage ("25%"). */
+    maxUnavailable?: string;
+}
+
+/** The smoke test: a Job that calls the server's /healthz (the chart's test-connection pod). */
+export interface SmokeTestArgs {
+    /** Render the smoke-test Job. */
+    enabled?: boolean;
+    /** Image with wget, pinned by digest. */
+    image?: ImageArgs;
+}
+
+/** A Kubernetes label selector with matchLabels only. */
+export interface LabelSelectorArgs {
+    /** Labels that must all match. */
+    matchLabels?: { [key: string]: string };
+}
+
+/** One egress destination range. */
+export interface CidrBlockArgs {
+    /** Destination CIDR (IPv4 or IPv6). */
+    cidr: string;
+    /** Ranges inside `cidr` to exclude; each must lie inside `cidr`. */
+    except?: string[];
+}
+
+/** HTTP ingress to the server. */
+export interface HttpIngressFlowArgs {
+    /** Admit HTTP to the server from pods of the release namespace. */
+    enabled?: boolean;
+    /** Also admit from this ingress-controller namespace (selector); empty admits none. */
+    ingressControllerNamespaceSelector?: LabelSelectorArgs;
+    /** Pods of the ingress-controller namespace to admit; empty means all its pods. */
+    ingressControllerPodSelector?: LabelSelectorArgs;
+}
+
+/** A flow that can only be switched on or off. */
+export interface ToggleFlowArgs {
+    /** Allow the flow. */
+    enabled?: boolean;
+}
+
+/** Egress to address ranges. */
+export interface CidrEgressFlowArgs {
+    /** Allow the flow. */
+    enabled?: boolean;
+    /** Destination TCP ports. */
+    ports?: number[];
+    /** Destination ranges; an empty list renders no rule (denied), never an allow-all. */
+    destinations?: CidrBlockArgs[];
+}
+
+/** Prometheus scraping of release pods. */
+export interface MetricsFlowArgs {
+    /** Allow scraping. */
+    enabled?: boolean;
+    /** Scraper pods; empty means every pod of the selected namespaces. */
+    podSelector?: LabelSelectorArgs;
+    /** Namespaces of the scraper; empty means the release namespace. */
+    namespaceSelector?: LabelSelectorArgs;
+}
+
+/** DNS egress. */
+export interface DnsFlowArgs {
+    /** Allow DNS (UDP and TCP 53). */
+    enabled?: boolean;
+    /** Namespace of the cluster DNS pods. */
+    namespaceSelector?: LabelSelectorArgs;
+    /** Cluster DNS pods. */
+    podSelector?: LabelSelectorArgs;
+    /** NodeLocal DNSCache address (e.g. 169.254.20.10); empty adds none. */
+    nodeLocalDnsIp?: string;
+}
+
+/** The opt-in NetworkPolicy bundle: default-deny plus one allow-rule per flow. */
+export interface NetworkPolicyArgs {
+    /** Render the NetworkPolicies. */
+    enabled?: boolean;
+    /** HTTP ingress to the server. */
+    httpIngress?: HttpIngressFlowArgs;
+    /** Server → node gRPC (egress on the server, ingress on the node). */
+    serverToNode?: ToggleFlowArgs;
+    /** Node → object store. */
+    nodeToObjectStore?: CidrEgressFlowArgs;
+    /** Operator → Kubernetes API server. */
+    operatorToApiserver?: CidrEgressFlowArgs;
+    /** Prometheus → metrics ports of server, node and operator. */
+    metrics?: MetricsFlowArgs;
+    /** Every release pod → cluster DNS. */
+    dns?: DnsFlowArgs;
+    /** Smoke-test Job → server HTTP (only when the smoke test is on). */
+    smokeTestToServer?: ToggleFlowArgs;
+}
+
+/** Inputs of VmafxStack; every field is optional and defaults to the chart's default. */
+export interface VmafxStackArgs {
+    /** Release name that seeds resource names, like Helm's release name; defaults to the component name. */
+    releaseName?: string;
+    /** Replaces the chart-name part of resource names. */
+    nameOverride?: string;
+    /** Replaces the whole resource-name prefix. */
+    fullnameOverride?: string;
+    /** Application version: default image tag `v<appVersion>` and the app.kubernetes.io/version label. */
+    appVersion?: string;
+    /** Namespace and its Pod Security labels. */
+    namespace?: NamespaceArgs;
+    /** Server workload: Deployment, StatefulSet or Job. */
+    workload?: WorkloadKind;
+    /** Server image. */
+    image?: ImageArgs;
+    /** Names of image pull Secrets for server, node and operator pods. */
+    imagePullSecrets?: string[];
+    /** Deployment settings. */
+    deployment?: DeploymentWorkloadArgs;
+    /** StatefulSet settings. */
+    statefulSet?: StatefulSetWorkloadArgs;
+    /** Job settings. */
+    job?: JobWorkloadArgs;
+    /** terminationGracePeriodSeconds of server and node pods (0 kept). */
+    terminationGracePeriodSeconds?: number;
+    /** Server Service. */
+    service?: ServiceArgs;
+    /** Server Ingress. */
+    ingress?: IngressArgs;
+    /** GPU settings. */
+    gpu?: GpuArgs;
+    /** Server container resources (and node fallback). */
+    resources?: ResourcesArgs;
+    /** Extra environment variables of server and node containers. */
+    env?: { [key: string]: string };
+    /** Data of the server ConfigMap (envFrom). */
+    config?: { [key: string]: string };
+    /** Server volumes. */
+    persistence?: PersistenceArgs;
+    /** Server ServiceAccount. */
+    serviceAccount?: ServiceAccountArgs;
+    /** Annotations on server and node pods. */
+    podAnnotations?: { [key: string]: string };
+    /** Pod and container hardening for every workload. */
+    security?: SecurityArgs;
+    /** Scheduling of server pods. */
+    scheduling?: SchedulingArgs;
+    /** Server probes. */
+    probes?: ProbesArgs;
+    /** Media storage. */
+    storage?: StorageArgs;
+    /** vmafx-node worker pool. */
+    node?: NodePoolArgs;
+    /** vmafx-operator. */
+    operator?: OperatorArgs;
+    /** PodDisruptionBudgets. */
+    podDisruptionBudget?: PodDisruptionBudgetArgs;
+    /** NetworkPolicy bundle. */
+    networkPolicy?: NetworkPolicyArgs;
+    /** Smoke-test Job. */
+    smokeTest?: SmokeTestArgs;
+}

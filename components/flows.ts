@@ -1,0 +1,174 @@
+// The NetworkPolicy matrix as data: one entry per intended flow. Both sides of a flow
+// (egress on the source, ingress on the destination), the docs matrix and the truth-table
+// tests are all derived from this list, so a one-sided rule or a rule on the wrong port
+// cannot happen (chart.md §9.5, §9.6).
+import { BuildContext } from "./context";
+import { LabelSelectorArgs } from "./args";
+import { Component } from "./naming";
+import { DNS_PORT } from "./ports";
+import { serverIsServing } from "./workloads/server";
+
+export interface FlowPort {
+    readonly port: number;
+    readonly protocol: "TCP" | "UDP";
+}
+
+/** Pods outside the release (or any pods), chosen by selectors. No namespaceSelector = the release namespace. */
+export interface PodPeer {
+    readonly kind: "pods";
+    readonly description: string;
+    readonly podSelector: LabelSelectorArgs;
+    readonly namespaceSelector?: LabelSelectorArgs;
+}
+
+export interface CidrPeer {
+    readonly kind: "cidr";
+    readonly description: string;
+    readonly cidr: string;
+    readonly except: readonly string[];
+}
+
+/** One side of a flow: the pods of one release component, every release pod, or outside peers. */
+export type FlowEnd =
+    | { readonly kind: "component"; readonly component: Component }
+    | { readonly kind: "release" }
+    | { readonly kind: "external"; readonly peers: readonly (PodPeer | CidrPeer)[] };
+
+export interface Flow {
+    /** Stable id; also the policy name suffix. */
+    readonly id: string;
+    readonly purpose: string;
+    /** Stack config keys that shape the flow. */
+    readonly configKeys: readonly string[];
+    readonly from: FlowEnd;
+    readonly to: FlowEnd;
+    readonly ports: readonly FlowPort[];
+}
+
+const tcp = (port: number): FlowPort => ({ port, protocol: "TCP" });
+
+function isEmptySelector(s: LabelSelectorArgs | undefined): boolean {
+    return !s || !s.matchLabels || Object.keys(s.matchLabels).length === 0;
+}
+
+/** The flows enabled for this release, in a stable order. Empty when NetworkPolicies are off. */
+export function intendedFlows(ctx: BuildContext): Flow[] {
+    const a = ctx.args;
+    const np = a.networkPolicy;
+    if (!np.enabled) {
+        return [];
+    }
+    const flows: Flow[] = [];
+    const serving = serverIsServing(ctx);
+    const http = ctx.ports.server.http.port;
+
+    if (serving && np.httpIngress.enabled) {
+        const peers: PodPeer[] = [{ kind: "pods", description: "any pod in the release namespace", podSelector: {} }];
+        if (!isEmptySelector(np.httpIngress.ingressControllerNamespaceSelector)) {
+            peers.push({
+                kind: "pods",
+                description: "ingress controller",
+                podSelector: np.httpIngress.ingressControllerPodSelector,
+                namespaceSelector: np.httpIngress.ingressControllerNamespaceSelector,
+            });
+        }
+        flows.push({
+            id: "http-ingress",
+            purpose: "HTTP clients reach the scoring API",
+            configKeys: ["networkPolicy.httpIngress"],
+            from: { kind: "external", peers },
+            to: { kind: "component", component: "server" },
+            ports: [tcp(http)],
+        });
+    }
+    if (a.node.enabled && np.serverToNode.enabled) {
+        flows.push({
+            id: "server-to-node",
+            purpose: "the server dispatches scoring work to nodes over gRPC",
+            configKeys: ["networkPolicy.serverToNode", "node.grpcPort"],
+            from: { kind: "component", component: "server" },
+            to: { kind: "component", component: "node" },
+            ports: [tcp(ctx.ports.node.grpc.port)],
+        });
+    }
+    if (a.node.enabled && np.nodeToObjectStore.enabled && np.nodeToObjectStore.destinations.length > 0) {
+        flows.push({
+            id: "node-to-object-store",
+            purpose: "nodes read and write media in the object store",
+            configKeys: ["networkPolicy.nodeToObjectStore"],
+            from: { kind: "component", component: "node" },
+            to: {
+                kind: "external",
+                peers: np.nodeToObjectStore.destinations.map((d) => ({ kind: "cidr", description: "object store", cidr: d.cidr, except: d.except ?? [] })),
+            },
+            ports: np.nodeToObjectStore.ports.map(tcp),
+        });
+    }
+    if (a.operator.enabled && np.operatorToApiserver.enabled && np.operatorToApiserver.destinations.length > 0) {
+        flows.push({
+            id: "operator-to-apiserver",
+            purpose: "the operator watches and updates objects through the Kubernetes API",
+            configKeys: ["networkPolicy.operatorToApiserver"],
+            from: { kind: "component", component: "operator" },
+            to: {
+                kind: "external",
+                peers: np.operatorToApiserver.destinations.map((d) => ({ kind: "cidr", description: "Kubernetes API server", cidr: d.cidr, except: d.except ?? [] })),
+            },
+            ports: np.operatorToApiserver.ports.map(tcp),
+        });
+    }
+    if (np.metrics.enabled) {
+        const scraper: PodPeer = {
+            kind: "pods",
+            description: "Prometheus",
+            podSelector: np.metrics.podSelector,
+            ...(isEmptySelector(np.metrics.namespaceSelector) ? {} : { namespaceSelector: np.metrics.namespaceSelector }),
+        };
+        const targets: { component: Component; port: number; on: boolean }[] = [
+            { component: "server", port: http, on: serving },
+            { component: "node", port: ctx.ports.node.metrics.port, on: a.node.enabled },
+            { component: "operator", port: ctx.ports.operator.metrics.port, on: a.operator.enabled },
+        ];
+        for (const t of targets.filter((t) => t.on)) {
+            flows.push({
+                id: `metrics-to-${t.component}`,
+                purpose: `Prometheus scrapes ${t.component} metrics`,
+                configKeys: ["networkPolicy.metrics"],
+                from: { kind: "external", peers: [scraper] },
+                to: { kind: "component", component: t.component },
+                ports: [tcp(t.port)],
+            });
+        }
+    }
+    if (np.dns.enabled) {
+        const peers: (PodPeer | CidrPeer)[] = [{
+            kind: "pods",
+            description: "cluster DNS",
+            podSelector: np.dns.podSelector,
+            namespaceSelector: np.dns.namespaceSelector,
+        }];
+        if (np.dns.nodeLocalDnsIp) {
+            const family = np.dns.nodeLocalDnsIp.includes(":") ? 128 : 32;
+            peers.push({ kind: "cidr", description: "NodeLocal DNSCache", cidr: `${np.dns.nodeLocalDnsIp}/${family}`, except: [] });
+        }
+        flows.push({
+            id: "dns",
+            purpose: "every pod resolves names",
+            configKeys: ["networkPolicy.dns"],
+            from: { kind: "release" },
+            to: { kind: "external", peers },
+            ports: [{ port: DNS_PORT, protocol: "UDP" }, { port: DNS_PORT, protocol: "TCP" }],
+        });
+    }
+    if (a.smokeTest.enabled && serving && np.smokeTestToServer.enabled) {
+        flows.push({
+            id: "smoke-test-to-server",
+            purpose: "the smoke test calls the server's /healthz",
+            configKeys: ["networkPolicy.smokeTestToServer", "smokeTest"],
+            from: { kind: "component", component: "smoke-test" },
+            to: { kind: "component", component: "server" },
+            ports: [tcp(http)],
+        });
+    }
+    return flows;
+}

@@ -1,0 +1,137 @@
+// Renders the NetworkPolicy bundle from the flow list: default-deny for every release pod,
+// then for each flow an egress policy on its source and an ingress policy on its
+// destination, whichever of them are release pods.
+import { BuildContext, PlannedResource, namespacedMeta } from "./context";
+import { Flow, FlowEnd, PodPeer, intendedFlows } from "./flows";
+import { Component } from "./naming";
+
+export interface PolicyRow {
+    readonly name: string;
+    readonly direction: "Ingress" | "Egress" | "Ingress+Egress";
+    readonly selects: string;
+    readonly peers: string;
+    readonly ports: string;
+    readonly purpose: string;
+    readonly configKeys: string;
+}
+
+function selectorFor(ctx: BuildContext, end: FlowEnd): Record<string, string> {
+    if (end.kind === "component") return ctx.naming.selector(end.component);
+    return ctx.naming.releaseSelector;
+}
+
+function labelSelector(s: { matchLabels?: Record<string, string> }) {
+    return s.matchLabels && Object.keys(s.matchLabels).length > 0 ? { matchLabels: { ...s.matchLabels } } : {};
+}
+
+function podPeer(p: PodPeer) {
+    return {
+        podSelector: labelSelector(p.podSelector),
+        ...(p.namespaceSelector ? { namespaceSelector: labelSelector(p.namespaceSelector) } : {}),
+    };
+}
+
+/** NetworkPolicyPeer entries for one side of a flow. */
+export function peersOf(ctx: BuildContext, end: FlowEnd): Record<string, any>[] {
+    if (end.kind !== "external") {
+        return [{ podSelector: { matchLabels: selectorFor(ctx, end) } }];
+    }
+    return end.peers.map((p) =>
+        p.kind === "pods" ? podPeer(p) : { ipBlock: { cidr: p.cidr, ...(p.except.length > 0 ? { except: [...p.except] } : {}) } },
+    );
+}
+
+function portsOf(flow: Flow) {
+    return flow.ports.map((p) => ({ protocol: p.protocol, port: p.port }));
+}
+
+function describeEnd(ctx: BuildContext, end: FlowEnd): string {
+    switch (end.kind) {
+        case "component":
+            return `${end.component} pods`;
+        case "release":
+            return "every release pod";
+        case "external":
+            return end.peers
+                .map((p) => (p.kind === "cidr" ? `${p.description} ${p.cidr}${p.except.length ? ` except ${p.except.join(", ")}` : ""}` : p.description))
+                .join("; ");
+    }
+}
+
+interface RenderedPolicy {
+    readonly row: PolicyRow;
+    readonly resource: PlannedResource;
+}
+
+function policy(ctx: BuildContext, suffix: string, podSelector: Record<string, string>, spec: Record<string, any>, component?: Component): PlannedResource {
+    const name = ctx.naming.resource(suffix);
+    return {
+        role: `netpol-${suffix}`,
+        manifest: {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: namespacedMeta(ctx, name, ctx.naming.labels(component)),
+            spec: { podSelector: { matchLabels: podSelector }, ...spec },
+        },
+    };
+}
+
+function renderPolicies(ctx: BuildContext): RenderedPolicy[] {
+    const flows = intendedFlows(ctx);
+    if (!ctx.args.networkPolicy.enabled) {
+        return [];
+    }
+    const out: RenderedPolicy[] = [{
+        row: {
+            name: ctx.naming.resource("default-deny"),
+            direction: "Ingress+Egress",
+            selects: "every release pod",
+            peers: "none",
+            ports: "none",
+            purpose: "isolates every pod of the release; the policies below open each intended flow",
+            configKeys: "networkPolicy.enabled",
+        },
+        resource: policy(ctx, "default-deny", ctx.naming.releaseSelector, { policyTypes: ["Ingress", "Egress"] }),
+    }];
+    for (const flow of flows) {
+        const ports = flow.ports.map((p) => `${p.protocol} ${p.port}`).join(", ");
+        const component = flow.from.kind === "component" ? flow.from.component : undefined;
+        if (flow.from.kind !== "external") {
+            const name = `${flow.id}-egress`;
+            out.push({
+                row: {
+                    name: ctx.naming.resource(name), direction: "Egress", selects: describeEnd(ctx, flow.from), peers: describeEnd(ctx, flow.to),
+                    ports, purpose: flow.purpose, configKeys: flow.configKeys.join(", "),
+                },
+                resource: policy(ctx, name, selectorFor(ctx, flow.from), {
+                    policyTypes: ["Egress"],
+                    egress: [{ to: peersOf(ctx, flow.to), ports: portsOf(flow) }],
+                }, component),
+            });
+        }
+        if (flow.to.kind !== "external") {
+            const name = `${flow.id}-ingress`;
+            const target = flow.to.kind === "component" ? flow.to.component : undefined;
+            out.push({
+                row: {
+                    name: ctx.naming.resource(name), direction: "Ingress", selects: describeEnd(ctx, flow.to), peers: describeEnd(ctx, flow.from),
+                    ports, purpose: flow.purpose, configKeys: flow.configKeys.join(", "),
+                },
+                resource: policy(ctx, name, selectorFor(ctx, flow.to), {
+                    policyTypes: ["Ingress"],
+                    ingress: [{ from: peersOf(ctx, flow.from), ports: portsOf(flow) }],
+                }, target),
+            });
+        }
+    }
+    return out;
+}
+
+export function networkPolicies(ctx: BuildContext): PlannedResource[] {
+    return renderPolicies(ctx).map((p) => p.resource);
+}
+
+/** The docs matrix: one row per rendered policy. */
+export function networkPolicyRows(ctx: BuildContext): PolicyRow[] {
+    return renderPolicies(ctx).map((p) => p.row);
+}
