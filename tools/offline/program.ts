@@ -1,0 +1,137 @@
+// Runs the Pulumi program in-process under the runtime's mocks, with a stack's config read
+// from its stack file, and records every registered resource. The offline render and the
+// offline preview share it; neither needs the Pulumi CLI or a cluster.
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+const PROGRAM = path.join(PROJECT_DIR, "index.ts");
+
+export interface StackConfig {
+    /** File the config came from. */
+    readonly file: string;
+    /** `namespace:key` -> value as the engine passes it (strings; objects as JSON). */
+    readonly values: Record<string, string>;
+    /** Keys that were `secure:` in the file; offline they hold a marker, not the secret. */
+    readonly secretKeys: string[];
+}
+
+export class StackConfigFileError extends Error {}
+
+/** Reads `Pulumi.<stack>.yaml` (or `configFile`) the way the CLI presents it to a program. */
+export function readStackConfig(stack: string, configFile?: string, projectName = "vmafx"): StackConfig {
+    const file = path.resolve(configFile ?? path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`));
+    let doc: unknown;
+    try {
+        doc = yaml.load(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new StackConfigFileError(`cannot read stack config ${file}: ${(e as Error).message}`);
+    }
+    const config = (doc as { config?: unknown } | undefined)?.config ?? {};
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+        throw new StackConfigFileError(`${file}: 'config' must be a map of keys to values`);
+    }
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [rawKey, value] of Object.entries(config)) {
+        const key = rawKey.includes(":") ? rawKey : `${projectName}:${rawKey}`;
+        if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+            values[key] = `<secret ${key}: encrypted in ${path.basename(file)}, not decrypted offline>`;
+            secretKeys.push(key);
+        } else {
+            values[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { file, values, secretKeys };
+}
+
+export interface RecordedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly custom: boolean;
+    /** Inputs as registered: for Kubernetes objects, the manifest. */
+    readonly inputs: Record<string, any>;
+    /** URN of the parent when it can be told from the URN's type chain. */
+    readonly parentUrn?: string;
+}
+
+export interface ProgramRun {
+    readonly resources: RecordedResource[];
+    readonly outputs: Record<string, unknown>;
+}
+
+function typeChain(urn: string): string[] {
+    // urn:pulumi:<stack>::<project>::<type$type$...>::<name>
+    const parts = urn.split("::");
+    return parts[2].split("$");
+}
+
+/** Evaluates `program` (default: the project's index.ts) for one stack and records what it registers. */
+export async function runProgram(opts: { stack: string; config: StackConfig; program?: string; project?: string }): Promise<ProgramRun> {
+    const project = opts.project ?? "vmafx";
+    const recorded: { type: string; name: string; custom: boolean; inputs: Record<string, any> }[] = [];
+    pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                recorded.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
+                return { id: args.custom === false ? "" : `${args.name}-id`, state: args.inputs };
+            },
+            call: (args) => args.inputs,
+        },
+        project,
+        opts.stack,
+        false,
+    );
+    pulumi.runtime.setAllConfig(opts.config.values, opts.config.secretKeys);
+    const program = path.resolve(opts.program ?? PROGRAM);
+    delete require.cache[require.resolve(program)];
+    const outputs = (await pulumi.runtime.runInPulumiStack(async () => require(program))) ?? {};
+    await (pulumi.runtime as any).waitForRPCs();
+
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const registered: Map<string, unknown> = monitor.getRegisteredResources();
+    const urns = [...registered.keys()];
+    const byTypeName = new Map<string, string>();
+    for (const urn of urns) {
+        const chain = typeChain(urn);
+        byTypeName.set(`${chain[chain.length - 1]}::${urn.slice(urn.lastIndexOf("::") + 2)}`, urn);
+    }
+    const resources: RecordedResource[] = recorded.map((r) => {
+        const urn = byTypeName.get(`${r.type}::${r.name}`) ?? "";
+        const chain = urn ? typeChain(urn) : [];
+        let parentUrn: string | undefined;
+        if (chain.length > 1) {
+            const parentType = chain[chain.length - 2];
+            const candidates = urns.filter((u) => typeChain(u).join("$") === chain.slice(0, -1).join("$") && u.includes(`::${parentType}::`) || typeChain(u)[typeChain(u).length - 1] === parentType && typeChain(u).length === chain.length - 1);
+            if (candidates.length === 1) parentUrn = candidates[0];
+        }
+        return { urn, type: r.type, name: r.name, custom: r.custom, inputs: r.inputs, parentUrn };
+    });
+    return { resources, outputs: outputs as Record<string, unknown> };
+}
+
+/** Install order of kinds (as Helm applies them); unknown kinds go last. */
+const KIND_ORDER = [
+    "Namespace", "NetworkPolicy", "ServiceAccount", "Secret", "ConfigMap", "PersistentVolumeClaim", "ClusterRole",
+    "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment", "StatefulSet", "Job", "Ingress", "PodDisruptionBudget",
+];
+
+function kindRank(kind: string): number {
+    const i = KIND_ORDER.indexOf(kind);
+    return i < 0 ? KIND_ORDER.length : i;
+}
+
+/**
+ * Kubernetes objects among the recorded resources, in install order (kind, then namespace
+ * and name), so output does not depend on the order asynchronous registrations finished.
+ */
+export function kubernetesObjects(run: ProgramRun): Record<string, any>[] {
+    const key = (o: Record<string, any>) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
+    return run.resources
+        .filter((r) => r.custom && r.type.startsWith("kubernetes:"))
+        .map((r) => r.inputs)
+        .sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
