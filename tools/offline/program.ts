@@ -63,6 +63,20 @@ export interface ProgramRun {
     readonly outputs: Record<string, unknown>;
 }
 
+/** Replaces the wire format of secrets (`{<sig>: <secret sig>, value}`) by the value. */
+function unwrapSecrets(value: any): any {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value && typeof value === "object") {
+        if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(value.value);
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+function urnName(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
 function typeChain(urn: string): string[] {
     // urn:pulumi:<stack>::<project>::<type$type$...>::<name>
     const parts = urn.split("::");
@@ -76,7 +90,7 @@ export async function runProgram(opts: { stack: string; config: StackConfig; pro
     pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                recorded.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
+                recorded.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: unwrapSecrets(args.inputs) });
                 return { id: args.custom === false ? "" : `${args.name}-id`, state: args.inputs };
             },
             call: (args) => args.inputs,
@@ -88,7 +102,13 @@ export async function runProgram(opts: { stack: string; config: StackConfig; pro
     pulumi.runtime.setAllConfig(opts.config.values, opts.config.secretKeys);
     const program = path.resolve(opts.program ?? PROGRAM);
     delete require.cache[require.resolve(program)];
-    const outputs = (await pulumi.runtime.runInPulumiStack(async () => require(program))) ?? {};
+    // Required directly (not inside runInPulumiStack) so a config error surfaces once, as a
+    // plain exception, instead of also rejecting the root stack's pending outputs.
+    const exports: Record<string, unknown> = require(program);
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(exports)) {
+        outputs[key] = pulumi.Output.isInstance(value) ? await new Promise((resolve) => value.apply(resolve)) : value;
+    }
     await (pulumi.runtime as any).waitForRPCs();
 
     const monitor = pulumi.runtime.getMonitor() as any;
@@ -97,20 +117,23 @@ export async function runProgram(opts: { stack: string; config: StackConfig; pro
     const byTypeName = new Map<string, string>();
     for (const urn of urns) {
         const chain = typeChain(urn);
-        byTypeName.set(`${chain[chain.length - 1]}::${urn.slice(urn.lastIndexOf("::") + 2)}`, urn);
+        byTypeName.set(`${chain[chain.length - 1]}::${urnName(urn)}`, urn);
     }
     const resources: RecordedResource[] = recorded.map((r) => {
         const urn = byTypeName.get(`${r.type}::${r.name}`) ?? "";
         const chain = urn ? typeChain(urn) : [];
         let parentUrn: string | undefined;
         if (chain.length > 1) {
-            const parentType = chain[chain.length - 2];
-            const candidates = urns.filter((u) => typeChain(u).join("$") === chain.slice(0, -1).join("$") && u.includes(`::${parentType}::`) || typeChain(u)[typeChain(u).length - 1] === parentType && typeChain(u).length === chain.length - 1);
-            if (candidates.length === 1) parentUrn = candidates[0];
+            // Several parents may share the type chain (N components); children are named after theirs.
+            const parents = urns
+                .filter((u) => typeChain(u).join("$") === chain.slice(0, -1).join("$"))
+                .filter((u) => r.name.startsWith(`${urnName(u)}-`))
+                .sort((a, b) => urnName(b).length - urnName(a).length);
+            parentUrn = parents[0];
         }
         return { urn, type: r.type, name: r.name, custom: r.custom, inputs: r.inputs, parentUrn };
     });
-    return { resources, outputs: outputs as Record<string, unknown> };
+    return { resources, outputs };
 }
 
 /** Install order of kinds (as Helm applies them); unknown kinds go last. */
