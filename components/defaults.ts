@@ -19,7 +19,8 @@ export type ResolvedArgs = Omit<Resolved<VmafxStackArgs>, "releaseName"> & { rel
 /** The hardening of ADR-0930: the distroless `nonroot` user and Pod Security "restricted". */
 export const NONROOT_UID = 65532;
 
-const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+/** Private ranges plus link-local (cloud metadata services live at 169.254.169.254). */
+const PRIVATE_AND_LINK_LOCAL = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"];
 
 export const DEFAULTS: Omit<ResolvedArgs, "releaseName"> = {
     nameOverride: "",
@@ -115,7 +116,8 @@ export const DEFAULTS: Omit<ResolvedArgs, "releaseName"> = {
         serverToNode: { enabled: true },
         // The chart attaches its RFC1918 `except` list to every CIDR (chart.md §9.8); here each
         // destination carries its own list, so narrowing one range cannot produce an invalid policy.
-        nodeToObjectStore: { enabled: true, ports: [443], destinations: [{ cidr: "0.0.0.0/0", except: RFC1918 }] },
+        // The permissive default suits a dev cluster; prod narrows it (Pulumi.prod.yaml).
+        nodeToObjectStore: { enabled: true, ports: [443], destinations: [{ cidr: "0.0.0.0/0", except: PRIVATE_AND_LINK_LOCAL }] },
         operatorToApiserver: { enabled: true, ports: [443, 6443], destinations: [{ cidr: "0.0.0.0/0" }] },
         metrics: { enabled: true, podSelector: { matchLabels: {} }, namespaceSelector: { matchLabels: {} } },
         dns: {

@@ -1,0 +1,229 @@
+// The NetworkPolicy bundle judged by the flow analyzer: for the dev (policies switched on)
+// and prod stack configs, every intended flow is allowed, the flows that must stay closed
+// are denied, and every rendered rule is needed by at least one intended flow.
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { Endpoint, NetworkPolicyObject, openInternetEgress, validateNetworkPolicy } from "../common/netpol";
+import { cidrStrictlyContains, parseCidr } from "../common/cidr";
+import { validateArgs } from "../components";
+import { BuildContext, Manifest, makeContext } from "../components/context";
+import { intendedFlows } from "../components/flows";
+import { buildPlan } from "../components/plan";
+import { loadStackArgs } from "../stacks";
+import { kubernetesObjects, readStackConfig, runProgram } from "../tools/offline/program";
+import { Model, Probe, allowed, modelOf, podIn, probesOf } from "./cluster-model";
+import { find, planFor } from "./helpers";
+
+function stackRelease(stack: string, overrides: Record<string, unknown> = {}): { ctx: BuildContext; manifests: Manifest[] } {
+    const cfg = readStackConfig(stack);
+    const values = { ...cfg.values };
+    for (const [k, v] of Object.entries(overrides)) values[`vmafx:${k}`] = JSON.stringify(v);
+    const args = loadStackArgs("vmafx", { all: () => values, secret: () => pulumi.output("") });
+    const ctx = makeContext(validateArgs("vmafx", args, "vmafx:"));
+    return { ctx, manifests: buildPlan(ctx).map((p) => p.manifest) };
+}
+
+interface Denied {
+    label: string;
+    from: (m: Model) => Endpoint;
+    to: (m: Model) => Endpoint;
+    port: number;
+    protocol?: "TCP" | "UDP";
+}
+
+const pod = (component: string) => (m: Model) => m.release.get(component)!;
+const ip = (address: string) => (): Endpoint => ({ kind: "ip", ip: address });
+const stranger = (m: Model) => podIn(m, "tenant-b", { app: "scraper" }, {}, "tenant-b/scraper");
+const neighbour = (m: Model) => podIn(m, m.namespace, { app: "debug" }, {}, "release-namespace/debug");
+
+/** Flows that must stay closed in every stack with policies on. */
+const ALWAYS_DENIED: Denied[] = [
+    { label: "server -> cloud metadata 169.254.169.254:80", from: pod("server"), to: ip("169.254.169.254"), port: 80 },
+    { label: "node -> cloud metadata 169.254.169.254:80", from: pod("node"), to: ip("169.254.169.254"), port: 80 },
+    { label: "node -> cloud metadata 169.254.169.254:443", from: pod("node"), to: ip("169.254.169.254"), port: 443 },
+    { label: "node -> a private address 10.1.2.3:443 (excepted)", from: pod("node"), to: ip("10.1.2.3"), port: 443 },
+    { label: "server -> the internet 198.51.100.7:443", from: pod("server"), to: ip("198.51.100.7"), port: 443 },
+    { label: "server -> apiserver 10.0.0.1:443", from: pod("server"), to: ip("10.0.0.1"), port: 443 },
+    { label: "node -> server http 8080", from: pod("node"), to: pod("server"), port: 8080 },
+    { label: "operator -> node grpc 50052", from: pod("operator"), to: pod("node"), port: 50052 },
+    { label: "server -> node on a port other than grpc (9090)", from: pod("server"), to: pod("node"), port: 9090 },
+    { label: "another namespace -> server http 8080", from: stranger, to: pod("server"), port: 8080 },
+    { label: "another namespace -> node grpc 50052", from: stranger, to: pod("node"), port: 50052 },
+    { label: "another namespace -> node metrics 9090", from: stranger, to: pod("node"), port: 9090 },
+    { label: "another namespace -> operator metrics 8080", from: stranger, to: pod("operator"), port: 8080 },
+    { label: "a non-release pod of the namespace -> node grpc 50052", from: neighbour, to: pod("node"), port: 50052 },
+    { label: "server -> DNS on a non-DNS port (kube-dns:8080)", from: pod("server"), to: (m) => podIn(m, "kube-system", { "k8s-app": "kube-dns" }, { "kubernetes.io/metadata.name": "kube-system" }), port: 8080 },
+    { label: "node -> another namespace's pod", from: pod("node"), to: stranger, port: 443 },
+];
+
+const PROD_DENIED: Denied[] = [
+    ...ALWAYS_DENIED,
+    { label: "node -> the internet 8.8.8.8:443", from: pod("node"), to: ip("8.8.8.8"), port: 443 },
+    { label: "node -> the internet over IPv6 2606:4700::1111:443", from: pod("node"), to: ip("2606:4700::1111"), port: 443 },
+    { label: "node -> the node subnet inside the object-store range 10.20.130.1:443", from: pod("node"), to: ip("10.20.130.1"), port: 443 },
+    { label: "node -> object store on port 80", from: pod("node"), to: ip("10.20.0.10"), port: 80 },
+    { label: "operator -> object store 10.20.0.10:443", from: pod("operator"), to: ip("10.20.0.10"), port: 443 },
+    { label: "operator -> the internet 8.8.8.8:443", from: pod("operator"), to: ip("8.8.8.8"), port: 443 },
+    { label: "operator -> apiserver range on port 80", from: pod("operator"), to: ip("10.0.0.1"), port: 80 },
+    { label: "Prometheus from another namespace label set -> node metrics", from: (m) => podIn(m, "tenant-b", { "app.kubernetes.io/name": "prometheus" }, {}, "tenant-b/prometheus"), to: pod("node"), port: 9090 },
+    { label: "monitoring namespace, not Prometheus -> node metrics", from: (m) => podIn(m, "monitoring", { app: "grafana" }, { "kubernetes.io/metadata.name": "monitoring" }), to: pod("node"), port: 9090 },
+    { label: "another ingress-nginx pod label -> server http", from: (m) => podIn(m, "ingress-nginx", { app: "admission" }, { "kubernetes.io/metadata.name": "ingress-nginx" }), to: pod("server"), port: 8080 },
+];
+
+const STACKS: { name: string; stack: string; overrides: Record<string, unknown>; denied: Denied[] }[] = [
+    // Dev keeps policies off by default; with them on, the chart's permissive egress defaults apply.
+    { name: "dev (networkPolicy.enabled=true, operator on)", stack: "dev", overrides: { networkPolicy: { enabled: true }, operator: { enabled: true } }, denied: ALWAYS_DENIED },
+    { name: "prod", stack: "prod", overrides: {}, denied: PROD_DENIED },
+];
+
+describe("NetworkPolicy bundle", () => {
+    for (const s of STACKS) {
+        describe(`${s.name}`, () => {
+            const { ctx, manifests } = stackRelease(s.stack, s.overrides);
+            const flows = intendedFlows(ctx);
+            const model = modelOf(manifests, ctx);
+            const probes = probesOf(model, flows);
+
+            describe("intended flows are allowed", () => {
+                for (const p of probes) {
+                    it(`allowed: ${p.label}`, () => assert.equal(allowed(model, p), true));
+                }
+            });
+
+            describe("flows that must stay closed are denied", () => {
+                for (const d of s.denied) {
+                    it(`denied: ${d.label}`, () => {
+                        assert.equal(allowed(model, { from: d.from(model), to: d.to(model), port: d.port, protocol: d.protocol ?? "TCP" }), false);
+                    });
+                }
+            });
+
+            it("every rendered rule is needed by at least one intended flow", () => {
+                const policies = model.cluster.policies;
+                for (const [pi, policy] of policies.entries()) {
+                    for (const direction of ["ingress", "egress"] as const) {
+                        const rules = policy.spec[direction] ?? [];
+                        rules.forEach((_, ri) => {
+                            const without = policies.map((p, i) => (i !== pi ? p : { ...p, spec: { ...p.spec, [direction]: rules.filter((__, j) => j !== ri) } }));
+                            const reduced: Model = { ...model, cluster: { ...model.cluster, policies: without } };
+                            const broken = probes.filter((p: Probe) => !allowed(reduced, p));
+                            assert.ok(broken.length > 0, `${policy.metadata.name} ${direction}[${ri}] is not needed by any intended flow`);
+                        });
+                    }
+                }
+            });
+
+            it("every pod of the release is isolated in both directions by the default-deny", () => {
+                const deny = find(manifests, "NetworkPolicy", "vmafx-default-deny");
+                assert.deepEqual(deny.spec.policyTypes, ["Ingress", "Egress"]);
+                const only: Model = { ...model, cluster: { ...model.cluster, policies: [deny as unknown as NetworkPolicyObject] } };
+                for (const p of probes) assert.equal(allowed(only, p), false, p.label);
+            });
+
+            it("the API server would accept every policy, and every except lies strictly inside its cidr", () => {
+                for (const p of model.cluster.policies) {
+                    assert.deepEqual(validateNetworkPolicy(p), [], p.metadata.name);
+                    for (const rule of p.spec.egress ?? []) {
+                        for (const peer of rule.to ?? []) {
+                            if (!peer.ipBlock) continue;
+                            const cidr = parseCidr(peer.ipBlock.cidr)!;
+                            for (const e of peer.ipBlock.except ?? []) assert.ok(cidrStrictlyContains(cidr, parseCidr(e)!), `${e} not inside ${peer.ipBlock.cidr}`);
+                        }
+                    }
+                }
+            });
+        });
+    }
+
+    describe("prod egress", () => {
+        it("the rendered prod stack lets no workload reach 0.0.0.0/0 or ::/0 in any form", async () => {
+            const run = await runProgram({ stack: "prod", config: readStackConfig("prod") });
+            const objects = kubernetesObjects(run) as Manifest[];
+            const { ctx } = stackRelease("prod");
+            const model = modelOf(objects, ctx);
+            assert.ok(model.release.size >= 3);
+            for (const [component, p] of model.release) {
+                assert.deepEqual(openInternetEgress(model.cluster, p), [], component);
+            }
+            for (const policy of model.cluster.policies) {
+                for (const rule of policy.spec.egress ?? []) {
+                    assert.ok(rule.to && rule.to.length > 0, `${policy.metadata.name}: egress rule without 'to'`);
+                    for (const peer of rule.to) assert.notEqual(parseCidr(peer.ipBlock?.cidr ?? "1.1.1.1/32")?.prefixLength, 0, policy.metadata.name);
+                }
+            }
+        });
+
+        it("an empty destination list renders no rule (denied), never an allow-all", () => {
+            const m = planFor({ node: { enabled: true }, networkPolicy: { enabled: true, nodeToObjectStore: { destinations: [] } } });
+            assert.ok(!m.some((x) => x.metadata.name.includes("node-to-object-store")));
+            const ctx = makeContext(validateArgs("vmafx", { node: { enabled: true }, networkPolicy: { enabled: true, nodeToObjectStore: { destinations: [] } } }, "args."));
+            const model = modelOf(m, ctx);
+            assert.equal(allowed(model, { from: model.release.get("node")!, to: { kind: "ip", ip: "203.0.113.10" }, port: 443, protocol: "TCP" }), false);
+        });
+    });
+
+    describe("chart NetworkPolicy bugs (chart.md §9) are fixed", () => {
+        const args = { node: { enabled: true }, operator: { enabled: true }, networkPolicy: { enabled: true } };
+        const m = planFor(args);
+        const ctx = makeContext(validateArgs("vmafx", args, "args."));
+
+        it("§9.5 wrong port in allow-controller-to-node: the server reaches the node's real gRPC port, also when it is changed", () => {
+            const custom = planFor({ node: { enabled: true, grpcPort: 50100 }, networkPolicy: { enabled: true } });
+            for (const [manifests, port] of [[m, 50052], [custom, 50100]] as const) {
+                const egress = find(manifests, "NetworkPolicy", "vmafx-server-to-node-egress");
+                const ingress = find(manifests, "NetworkPolicy", "vmafx-server-to-node-ingress");
+                assert.deepEqual(egress.spec.egress[0].ports, [{ protocol: "TCP", port }]);
+                assert.deepEqual(ingress.spec.ingress[0].ports, [{ protocol: "TCP", port }]);
+                const node = find(manifests, "Deployment", "vmafx-node");
+                assert.equal(node.spec.template.spec.containers[0].ports[0].containerPort, port);
+            }
+        });
+
+        it("§9.6 over-broad peer and no client egress: only server pods, with egress on the server", () => {
+            const model = modelOf(m, ctx);
+            const node = model.release.get("node")!;
+            assert.equal(allowed(model, { from: model.release.get("server")!, to: node, port: 50052, protocol: "TCP" }), true);
+            for (const other of ["node", "operator"]) {
+                assert.equal(allowed(model, { from: model.release.get(other)!, to: node, port: 50052, protocol: "TCP" }), false, other);
+            }
+        });
+
+        it("§9.7 allow-http-ingress selected every release pod: it selects server pods only", () => {
+            const p = find(m, "NetworkPolicy", "vmafx-http-ingress-ingress");
+            assert.equal(p.spec.podSelector.matchLabels["app.kubernetes.io/component"], "server");
+        });
+
+        it("§9.8 except applied to every CIDR, empty cidrs opened everything: each destination has its own except list", () => {
+            const mm = planFor({
+                node: { enabled: true },
+                networkPolicy: { enabled: true, nodeToObjectStore: { destinations: [{ cidr: "203.0.113.0/24" }, { cidr: "10.20.0.0/16", except: ["10.20.128.0/20"] }] } },
+            });
+            const to = find(mm, "NetworkPolicy", "vmafx-node-to-object-store-egress").spec.egress[0].to;
+            assert.deepEqual(to, [{ ipBlock: { cidr: "203.0.113.0/24" } }, { ipBlock: { cidr: "10.20.0.0/16", except: ["10.20.128.0/20"] } }]);
+        });
+
+        it("§9.9 default-deny missed required flows: Prometheus in another namespace scrapes server, node and operator", () => {
+            const a = { node: { enabled: true }, operator: { enabled: true }, networkPolicy: { enabled: true, metrics: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { app: "prometheus" } } } } };
+            const mm = planFor(a);
+            const model = modelOf(mm, makeContext(validateArgs("vmafx", a, "args.")));
+            const prom = podIn(model, "monitoring", { app: "prometheus" }, { "kubernetes.io/metadata.name": "monitoring" });
+            assert.equal(allowed(model, { from: prom, to: model.release.get("node")!, port: 9090, protocol: "TCP" }), true);
+            assert.equal(allowed(model, { from: prom, to: model.release.get("server")!, port: 8080, protocol: "TCP" }), true);
+            assert.equal(allowed(model, { from: prom, to: model.release.get("operator")!, port: 8080, protocol: "TCP" }), true);
+            const apiserver = find(mm, "NetworkPolicy", "vmafx-operator-to-apiserver-egress");
+            assert.deepEqual(apiserver.spec.egress[0].ports.map((p: any) => p.port), [443, 6443]);
+        });
+
+        it("§9.10 DNS hard-wired to CoreDNS labels: selectors are configurable and NodeLocal DNSCache can be allowed", () => {
+            const a = { networkPolicy: { enabled: true, dns: { podSelector: { matchLabels: { "app.kubernetes.io/name": "coredns" } }, nodeLocalDnsIp: "169.254.20.10" } } };
+            const mm = planFor(a);
+            const dns = find(mm, "NetworkPolicy", "vmafx-dns-egress");
+            assert.deepEqual(dns.spec.egress[0].to[0].podSelector, { matchLabels: { "app.kubernetes.io/name": "coredns" } });
+            assert.deepEqual(dns.spec.egress[0].to[1], { ipBlock: { cidr: "169.254.20.10/32" } });
+            assert.deepEqual(dns.spec.egress[0].ports, [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
+            const model = modelOf(mm, makeContext(validateArgs("vmafx", a, "args.")));
+            assert.equal(allowed(model, { from: model.release.get("server")!, to: { kind: "ip", ip: "169.254.20.10" }, port: 53, protocol: "UDP" }), true);
+            assert.equal(allowed(model, { from: model.release.get("server")!, to: { kind: "ip", ip: "169.254.169.254" }, port: 53, protocol: "UDP" }), false);
+        });
+    });
+});
