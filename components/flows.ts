@@ -73,7 +73,7 @@ export function intendedFlows(ctx: BuildContext): Flow[] {
             });
         }
         flows.push({
-            id: "http-ingress",
+            id: "http-to-server",
             purpose: "HTTP clients reach the scoring API",
             configKeys: ["networkPolicy.httpIngress"],
             from: { kind: "external", peers },
@@ -124,11 +124,8 @@ export function intendedFlows(ctx: BuildContext): Flow[] {
             podSelector: np.metrics.podSelector,
             ...(isEmptySelector(np.metrics.namespaceSelector) ? {} : { namespaceSelector: np.metrics.namespaceSelector }),
         };
-        // The server's /metrics is on its HTTP port: a same-namespace scraper already gets in
-        // through the HTTP ingress flow, and a second identical rule would be dead weight.
-        const scrapedViaHttpIngress = np.httpIngress.enabled && !scraper.namespaceSelector;
         const targets: { component: Component; port: number; on: boolean }[] = [
-            { component: "server", port: http, on: serving && !scrapedViaHttpIngress },
+            { component: "server", port: http, on: serving },
             { component: "node", port: ctx.ports.node.metrics.port, on: a.node.enabled },
             { component: "operator", port: ctx.ports.operator.metrics.port, on: a.operator.enabled },
         ];

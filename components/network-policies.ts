@@ -41,6 +41,32 @@ export function peersOf(ctx: BuildContext, end: FlowEnd): Record<string, any>[] 
     );
 }
 
+/** True when every source of the end is a pod in the release namespace. */
+function inReleaseNamespace(end: FlowEnd): boolean {
+    return end.kind !== "external" || end.peers.every((p) => p.kind === "pods" && !p.namespaceSelector);
+}
+
+/** True for a flow that admits every pod of the release namespace. */
+function admitsWholeNamespace(flow: Flow): boolean {
+    return flow.from.kind === "external"
+        && flow.from.peers.some((p) => p.kind === "pods" && !p.namespaceSelector && Object.keys(p.podSelector.matchLabels ?? {}).length === 0);
+}
+
+/**
+ * The ingress side of `flow` is already open when another flow admits the whole release
+ * namespace to the same pods on the same ports (HTTP ingress covers an in-namespace scraper
+ * and the smoke test); a second rule would be dead weight.
+ */
+function ingressAlreadyOpen(flows: Flow[], flow: Flow): boolean {
+    if (flow.to.kind !== "component" || !inReleaseNamespace(flow.from)) return false;
+    const to = flow.to.component;
+    // The first flow that opens the destination to the whole namespace keeps its rule.
+    const opener = flows.find((other) =>
+        admitsWholeNamespace(other) && other.to.kind === "component" && other.to.component === to
+        && flow.ports.every((p) => other.ports.some((o) => o.port === p.port && o.protocol === p.protocol)));
+    return opener !== undefined && opener !== flow;
+}
+
 function portsOf(flow: Flow) {
     return flow.ports.map((p) => ({ protocol: p.protocol, port: p.port }));
 }
@@ -109,7 +135,7 @@ function renderPolicies(ctx: BuildContext): RenderedPolicy[] {
                 }, component),
             });
         }
-        if (flow.to.kind !== "external") {
+        if (flow.to.kind !== "external" && !ingressAlreadyOpen(flows, flow)) {
             const name = `${flow.id}-ingress`;
             const target = flow.to.kind === "component" ? flow.to.component : undefined;
             out.push({

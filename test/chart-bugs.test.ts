@@ -146,7 +146,7 @@ describe("chart bugs (chart.md §9) are fixed", () => {
     it("§9.28 Service rendered for the Job workload: none, and no HTTP policy either", () => {
         const m = planFor({ workload: "Job", job: { command: ["score"] }, networkPolicy: { enabled: true } });
         assert.equal(byKind(m, "Service").length, 0);
-        assert.ok(!byKind(m, "NetworkPolicy").some((p) => p.metadata.name.includes("http-ingress")));
+        assert.ok(!byKind(m, "NetworkPolicy").some((p) => p.metadata.name.includes("http-to-server")));
     });
 
     it("every container keeps the hardening when workloads add their own mounts", () => {

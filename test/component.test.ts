@@ -60,11 +60,11 @@ const CONFIGURATIONS: { name: string; component?: string; args: VmafxStackArgs; 
         inventory: [
             "ClusterRole/vmafx-vmafx-operator-crds", "ClusterRoleBinding/vmafx-vmafx-operator-crds-binding", "ConfigMap/vmafx-config",
             "Deployment/vmafx", "Deployment/vmafx-node", "Deployment/vmafx-operator", "Ingress/vmafx", "Job/vmafx-smoke-test", "Namespace/vmafx",
-            "NetworkPolicy/vmafx-default-deny", "NetworkPolicy/vmafx-dns-egress", "NetworkPolicy/vmafx-http-ingress-ingress",
+            "NetworkPolicy/vmafx-default-deny", "NetworkPolicy/vmafx-dns-egress", "NetworkPolicy/vmafx-http-to-server-ingress",
             "NetworkPolicy/vmafx-metrics-to-node-ingress", "NetworkPolicy/vmafx-metrics-to-operator-ingress",
             "NetworkPolicy/vmafx-node-to-object-store-egress", "NetworkPolicy/vmafx-operator-to-apiserver-egress",
             "NetworkPolicy/vmafx-server-to-node-egress", "NetworkPolicy/vmafx-server-to-node-ingress",
-            "NetworkPolicy/vmafx-smoke-test-to-server-egress", "NetworkPolicy/vmafx-smoke-test-to-server-ingress",
+            "NetworkPolicy/vmafx-smoke-test-to-server-egress",
             "PodDisruptionBudget/vmafx", "PodDisruptionBudget/vmafx-node", "PodDisruptionBudget/vmafx-operator", "Role/vmafx-operator-ns",
             "RoleBinding/vmafx-operator-ns-binding", "Service/vmafx", "Service/vmafx-node", "ServiceAccount/vmafx", "ServiceAccount/vmafx-operator",
         ],

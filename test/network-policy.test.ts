@@ -189,7 +189,7 @@ describe("NetworkPolicy bundle", () => {
         });
 
         it("§9.7 allow-http-ingress selected every release pod: it selects server pods only", () => {
-            const p = find(m, "NetworkPolicy", "vmafx-http-ingress-ingress");
+            const p = find(m, "NetworkPolicy", "vmafx-http-to-server-ingress");
             assert.equal(p.spec.podSelector.matchLabels["app.kubernetes.io/component"], "server");
         });
 
@@ -225,5 +225,20 @@ describe("NetworkPolicy bundle", () => {
             assert.equal(allowed(model, { from: model.release.get("server")!, to: { kind: "ip", ip: "169.254.20.10" }, port: 53, protocol: "UDP" }), true);
             assert.equal(allowed(model, { from: model.release.get("server")!, to: { kind: "ip", ip: "169.254.169.254" }, port: 53, protocol: "UDP" }), false);
         });
+    });
+});
+
+describe("NetworkPolicy bundle without namespace-wide HTTP ingress", () => {
+    it("the smoke test and an in-namespace scraper then get their own ingress rules", () => {
+        const a = { smokeTest: { enabled: true }, networkPolicy: { enabled: true, httpIngress: { enabled: false } } };
+        const m = planFor(a);
+        const ctx = makeContext(validateArgs("vmafx", a, "args."));
+        assert.ok(find(m, "NetworkPolicy", "vmafx-smoke-test-to-server-ingress"));
+        assert.ok(find(m, "NetworkPolicy", "vmafx-metrics-to-server-ingress"));
+        const model = modelOf(m, ctx);
+        for (const p of probesOf(model, intendedFlows(ctx))) assert.equal(allowed(model, p), true, p.label);
+        const debug = podIn(model, "vmafx", { app: "debug" });
+        assert.equal(allowed(model, { from: model.release.get("smoke-test")!, to: model.release.get("server")!, port: 8080, protocol: "TCP" }), true);
+        assert.equal(allowed(model, { from: debug, to: model.release.get("server")!, port: 8081, protocol: "TCP" }), false);
     });
 });

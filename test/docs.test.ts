@@ -1,0 +1,17 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import { DOC_PATH, generateDeploymentDoc } from "../tools/docs";
+
+describe("generated docs", () => {
+    it("docs/k8s-deployment.md is what `npm run docs` generates from the code", () => {
+        assert.equal(fs.readFileSync(DOC_PATH, "utf8"), generateDeploymentDoc(), "docs/k8s-deployment.md is stale: run `npm run docs`");
+    });
+
+    it("has the Pod security table and the NetworkPolicy matrix", () => {
+        const doc = generateDeploymentDoc();
+        assert.match(doc, /^## Pod security$/m);
+        assert.match(doc, /\| container \| `securityContext.allowPrivilegeEscalation` \| `false` \| allowPrivilegeEscalation \(restricted\) \|/);
+        assert.match(doc, /^## NetworkPolicy$/m);
+        assert.match(doc, /\| `vmafx-node-to-object-store-egress` \| Egress \| node pods \| object store 10\.20\.0\.0\/16 except 10\.20\.128\.0\/20; object store fd00:20::\/48 \| TCP 443 \|/);
+    });
+});
