@@ -1,10 +1,17 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { DOC_PATH, generateDeploymentDoc } from "../tools/docs";
+import { DOC_PATH, README_PATH, generateDeploymentDoc, withConfigReference } from "../tools/docs";
 
 describe("generated docs", () => {
     it("docs/k8s-deployment.md is what `npm run docs` generates from the code", () => {
         assert.equal(fs.readFileSync(DOC_PATH, "utf8"), generateDeploymentDoc(), "docs/k8s-deployment.md is stale: run `npm run docs`");
+    });
+
+    it("the README's config reference is what `npm run docs` generates from components/args.ts and defaults.ts", () => {
+        const readme = fs.readFileSync(README_PATH, "utf8");
+        assert.equal(readme, withConfigReference(readme), "README.md config reference is stale: run `npm run docs`");
+        assert.match(readme, /\| `vmafx:networkPolicy → nodeToObjectStore\.destinations` \| CidrBlockArgs\[\] \|/);
+        assert.match(readme, /\| `vmafx:rcloneConfig` \| string \(secret\) \|/);
     });
 
     it("has the Pod security table and the NetworkPolicy matrix", () => {

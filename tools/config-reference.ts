@@ -1,0 +1,74 @@
+// The stack config reference, read off components/args.ts (names, types, JSDoc) and
+// components/defaults.ts (defaults), so the README cannot drift from the code.
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+import { DEFAULTS } from "../components/defaults";
+import { RCLONE_CONFIG_KEY } from "../stacks";
+
+const ARGS_FILE = path.resolve(__dirname, "..", "components", "args.ts");
+
+interface Prop {
+    name: string;
+    type: string;
+    doc: string;
+}
+
+function interfacesOf(file: string): Map<string, Prop[]> {
+    const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
+    const out = new Map<string, Prop[]>();
+    source.forEachChild((node) => {
+        if (!ts.isInterfaceDeclaration(node)) return;
+        out.set(node.name.text, node.members.filter(ts.isPropertySignature).map((m) => ({
+            name: (m.name as ts.Identifier).text,
+            type: m.type ? m.type.getText(source).replace(/\s+/g, " ") : "unknown",
+            doc: ts.getJSDocCommentsAndTags(m).map((d) => (typeof d.comment === "string" ? d.comment : "")).join(" ").trim(),
+        })));
+    });
+    return out;
+}
+
+function valueAt(path: string[]): unknown {
+    let cur: any = DEFAULTS;
+    for (const p of path) cur = cur?.[p];
+    return cur;
+}
+
+function show(value: unknown): string {
+    if (value === undefined) return "";
+    if (value === "") return '`""`';
+    return `\`${JSON.stringify(value)}\``;
+}
+
+/** Rows `key | type | default | description`, depth first, for every field of VmafxStackArgs. */
+export function configRows(): string[][] {
+    const interfaces = interfacesOf(ARGS_FILE);
+    const rows: string[][] = [];
+    const walk = (iface: string, prefix: string[]) => {
+        for (const p of interfaces.get(iface) ?? []) {
+            const keyPath = [...prefix, p.name];
+            const nested = interfaces.has(p.type) ? p.type : undefined;
+            if (nested) {
+                walk(nested, keyPath);
+                continue;
+            }
+            // The rclone config is a secret, so it has a top-level key of its own (stacks/index.ts).
+            const key = keyPath.join(".") === "storage.rcloneConfig"
+                ? `vmafx:${RCLONE_CONFIG_KEY}`
+                : keyPath.length === 1 ? `vmafx:${p.name}` : `vmafx:${keyPath[0]} → ${keyPath.slice(1).join(".")}`;
+            const shownType = p.type.replace(/pulumi\.Input<string>/, "string (secret)").replace(/\{ \[key: string\]: string \}/, "map of string").replace(/\{ \[key: string\]: any \}/, "object");
+            rows.push([`\`${key}\``, shownType, p.name === "releaseName" ? "the project name" : show(valueAt(keyPath)), p.doc]);
+        }
+    };
+    walk("VmafxStackArgs", []);
+    return rows;
+}
+
+export function configReference(): string {
+    const rows = configRows().map((r) => `| ${r.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`);
+    return [
+        "| Key | Type | Default | Meaning |",
+        "| --- | --- | --- | --- |",
+        ...rows,
+    ].join("\n");
+}
