@@ -102,11 +102,34 @@ function policy(ctx: BuildContext, suffix: string, podSelector: Record<string, s
     };
 }
 
+/** One side of a flow: the egress policy on its source or the ingress policy on its destination. */
+function flowSide(ctx: BuildContext, flow: Flow, direction: "Egress" | "Ingress"): RenderedPolicy {
+    const egress = direction === "Egress";
+    const selected = egress ? flow.from : flow.to;
+    const peer = egress ? flow.to : flow.from;
+    const suffix = `${flow.id}-${direction.toLowerCase()}`;
+    const rule = egress
+        ? { egress: [{ to: peersOf(ctx, peer), ports: portsOf(flow) }] }
+        : { ingress: [{ from: peersOf(ctx, peer), ports: portsOf(flow) }] };
+    return {
+        row: {
+            name: ctx.naming.resource(suffix),
+            direction,
+            selects: describeEnd(ctx, selected),
+            peers: describeEnd(ctx, peer),
+            ports: flow.ports.map((p) => `${p.protocol} ${p.port}`).join(", "),
+            purpose: flow.purpose,
+            configKeys: flow.configKeys.join(", "),
+        },
+        resource: policy(ctx, suffix, selectorFor(ctx, selected), { policyTypes: [direction], ...rule }, selected.kind === "component" ? selected.component : undefined),
+    };
+}
+
 function renderPolicies(ctx: BuildContext): RenderedPolicy[] {
-    const flows = intendedFlows(ctx);
     if (!ctx.args.networkPolicy.enabled) {
         return [];
     }
+    const flows = intendedFlows(ctx);
     const out: RenderedPolicy[] = [{
         row: {
             name: ctx.naming.resource("default-deny"),
@@ -120,35 +143,8 @@ function renderPolicies(ctx: BuildContext): RenderedPolicy[] {
         resource: policy(ctx, "default-deny", ctx.naming.releaseSelector, { policyTypes: ["Ingress", "Egress"] }),
     }];
     for (const flow of flows) {
-        const ports = flow.ports.map((p) => `${p.protocol} ${p.port}`).join(", ");
-        const component = flow.from.kind === "component" ? flow.from.component : undefined;
-        if (flow.from.kind !== "external") {
-            const name = `${flow.id}-egress`;
-            out.push({
-                row: {
-                    name: ctx.naming.resource(name), direction: "Egress", selects: describeEnd(ctx, flow.from), peers: describeEnd(ctx, flow.to),
-                    ports, purpose: flow.purpose, configKeys: flow.configKeys.join(", "),
-                },
-                resource: policy(ctx, name, selectorFor(ctx, flow.from), {
-                    policyTypes: ["Egress"],
-                    egress: [{ to: peersOf(ctx, flow.to), ports: portsOf(flow) }],
-                }, component),
-            });
-        }
-        if (flow.to.kind !== "external" && !ingressAlreadyOpen(flows, flow)) {
-            const name = `${flow.id}-ingress`;
-            const target = flow.to.kind === "component" ? flow.to.component : undefined;
-            out.push({
-                row: {
-                    name: ctx.naming.resource(name), direction: "Ingress", selects: describeEnd(ctx, flow.to), peers: describeEnd(ctx, flow.from),
-                    ports, purpose: flow.purpose, configKeys: flow.configKeys.join(", "),
-                },
-                resource: policy(ctx, name, selectorFor(ctx, flow.to), {
-                    policyTypes: ["Ingress"],
-                    ingress: [{ from: peersOf(ctx, flow.from), ports: portsOf(flow) }],
-                }, target),
-            });
-        }
+        if (flow.from.kind !== "external") out.push(flowSide(ctx, flow, "Egress"));
+        if (flow.to.kind !== "external" && !ingressAlreadyOpen(flows, flow)) out.push(flowSide(ctx, flow, "Ingress"));
     }
     return out;
 }
