@@ -24,7 +24,7 @@ export const GpuVendor = {
 export type GpuVendor = (typeof GpuVendor)[keyof typeof GpuVendor];
 
 /** Container image coordinates. */
-export interface ImageArgs {
+export interface ImageSettings {
     /** Image repository, e.g. `ghcr.io/vmafx/vmafx-server`. */
     repository?: string;
     /** Image tag; empty means `v<appVersion>`. A digest (`sha256:…`) may be appended after `@`. */
@@ -34,7 +34,7 @@ export interface ImageArgs {
 }
 
 /** Namespace the release lives in and its Pod Security Admission labels. */
-export interface NamespaceArgs {
+export interface NamespaceSettings {
     /** Namespace name. */
     name?: string;
     /** Create and manage the Namespace (true) or deploy into an existing one (false). */
@@ -48,7 +48,7 @@ export interface NamespaceArgs {
 }
 
 /** Server Deployment settings (workload Deployment). */
-export interface DeploymentWorkloadArgs {
+export interface DeploymentSettings {
     /** Number of server pods (0 is allowed and kept). */
     replicas?: number;
     /** RollingUpdate maxSurge. */
@@ -58,7 +58,7 @@ export interface DeploymentWorkloadArgs {
 }
 
 /** Server StatefulSet settings (workload StatefulSet). */
-export interface StatefulSetWorkloadArgs {
+export interface StatefulSetSettings {
     /** Number of server pods (0 is allowed and kept). */
     replicas?: number;
     /** podManagementPolicy: OrderedReady or Parallel. */
@@ -72,7 +72,7 @@ export interface StatefulSetWorkloadArgs {
 }
 
 /** Batch Job settings (workload Job). */
-export interface JobWorkloadArgs {
+export interface JobSettings {
     /** Container command; required for the Job workload (the image's default entrypoint is a server that never exits). */
     command?: string[];
     /** Container arguments. */
@@ -88,7 +88,7 @@ export interface JobWorkloadArgs {
 }
 
 /** An extra port on the server Service. */
-export interface ServicePortArgs {
+export interface ServicePort {
     /** Port name (DNS label). */
     name: string;
     /** Service port. */
@@ -100,7 +100,7 @@ export interface ServicePortArgs {
 }
 
 /** Server Service. */
-export interface ServiceArgs {
+export interface ServiceSettings {
     /** Service type: ClusterIP, NodePort or LoadBalancer. */
     type?: string;
     /** Service port for HTTP. */
@@ -108,11 +108,11 @@ export interface ServiceArgs {
     /** Container port the server listens on. */
     targetPort?: number;
     /** Extra Service ports. */
-    extraPorts?: ServicePortArgs[];
+    extraPorts?: ServicePort[];
 }
 
 /** One Ingress path. */
-export interface IngressPathArgs {
+export interface IngressPath {
     /** URL path. */
     path: string;
     /** Prefix, Exact or ImplementationSpecific. */
@@ -120,15 +120,15 @@ export interface IngressPathArgs {
 }
 
 /** One Ingress host. */
-export interface IngressHostArgs {
+export interface IngressHost {
     /** Host name. */
     host: string;
     /** Paths routed to the server Service. */
-    paths?: IngressPathArgs[];
+    paths?: IngressPath[];
 }
 
 /** One Ingress TLS entry. */
-export interface IngressTlsArgs {
+export interface IngressTls {
     /** Host names covered by the certificate. */
     hosts?: string[];
     /** Secret holding the certificate. */
@@ -136,7 +136,7 @@ export interface IngressTlsArgs {
 }
 
 /** Optional Ingress to the server Service. */
-export interface IngressArgs {
+export interface IngressSettings {
     /** Render the Ingress. */
     enabled?: boolean;
     /** ingressClassName; empty leaves it to the cluster default. */
@@ -144,13 +144,13 @@ export interface IngressArgs {
     /** Ingress annotations. */
     annotations?: { [key: string]: string };
     /** Hosts and paths. */
-    hosts?: IngressHostArgs[];
+    hosts?: IngressHost[];
     /** TLS settings. */
-    tls?: IngressTlsArgs[];
+    tls?: IngressTls[];
 }
 
 /** GPU request and backend selection. */
-export interface GpuArgs {
+export interface GpuSettings {
     /** Request a GPU; false gives VMAFX_BACKEND=cpu and no GPU limit whatever the vendor. */
     enabled?: boolean;
     /** nvidia, amd, intel or cpu. */
@@ -164,7 +164,7 @@ export interface GpuArgs {
 }
 
 /** Compute resources of a container. */
-export interface ResourcesArgs {
+export interface ResourceSettings {
     /** Resource limits, e.g. `{cpu: "4", memory: "8Gi"}`. */
     limits?: { [key: string]: string };
     /** Resource requests. */
@@ -172,7 +172,7 @@ export interface ResourcesArgs {
 }
 
 /** One persistent volume of the server. */
-export interface VolumeArgs {
+export interface VolumeSettings {
     /** Mount the volume. */
     enabled?: boolean;
     /** Claim size when the component creates the claim. */
@@ -184,7 +184,7 @@ export interface VolumeArgs {
 }
 
 /** Server volumes. */
-export interface PersistenceArgs {
+export interface PersistenceSettings {
     /** Create claims for enabled volumes that have no existingClaim. */
     enabled?: boolean;
     /** storageClassName of created claims; empty uses the cluster default. */
@@ -192,15 +192,15 @@ export interface PersistenceArgs {
     /** Access mode of created claims. */
     accessMode?: string;
     /** Read-only input corpus. */
-    corpus?: VolumeArgs;
+    corpus?: VolumeSettings;
     /** Scored output. */
-    output?: VolumeArgs;
+    output?: VolumeSettings;
     /** Model weights (read-only). */
-    models?: VolumeArgs;
+    models?: VolumeSettings;
 }
 
 /** The server's ServiceAccount. */
-export interface ServiceAccountArgs {
+export interface ServiceAccountSettings {
     /** Create the ServiceAccount (false uses `name` or the namespace's `default`). */
     create?: boolean;
     /** ServiceAccount name; empty uses the release fullname. */
@@ -210,7 +210,7 @@ export interface ServiceAccountArgs {
 }
 
 /** Pod-level security context applied to every pod of the release. */
-export interface PodSecurityArgs {
+export interface PodSecurity {
     /** Refuse to start containers as root. */
     runAsNonRoot?: boolean;
     /** UID of every process (65532 = distroless nonroot). */
@@ -226,7 +226,7 @@ export interface PodSecurityArgs {
 }
 
 /** Container-level security context applied to every container, init container and the smoke test. */
-export interface ContainerSecurityArgs {
+export interface ContainerSecurity {
     /** Refuse to start the container as root. */
     runAsNonRoot?: boolean;
     /** UID of the container process. */
@@ -244,15 +244,15 @@ export interface ContainerSecurityArgs {
 }
 
 /** The one place that defines pod hardening (ADR-0930). */
-export interface SecurityArgs {
+export interface SecuritySettings {
     /** Pod securityContext of every pod. */
-    pod?: PodSecurityArgs;
+    pod?: PodSecurity;
     /** securityContext of every container. */
-    container?: ContainerSecurityArgs;
+    container?: ContainerSecurity;
 }
 
 /** One toleration. */
-export interface TolerationArgs {
+export interface Toleration {
     /** Taint key. */
     key?: string;
     /** Exists or Equal. */
@@ -266,11 +266,11 @@ export interface TolerationArgs {
 }
 
 /** Scheduling of the server pods (and defaults for the node pool). */
-export interface SchedulingArgs {
+export interface SchedulingSettings {
     /** nodeSelector labels. */
     nodeSelector?: { [key: string]: string };
     /** Tolerations. */
-    tolerations?: TolerationArgs[];
+    tolerations?: Toleration[];
     /** Pod affinity/anti-affinity, as a Kubernetes Affinity object. */
     affinity?: { [key: string]: any };
     /** topologySpreadConstraints, as Kubernetes objects; one without labelSelector spreads the server pods. */
@@ -278,7 +278,7 @@ export interface SchedulingArgs {
 }
 
 /** One HTTP probe. */
-export interface HttpProbeArgs {
+export interface HttpProbe {
     /** HTTP path. */
     path?: string;
     /** initialDelaySeconds. */
@@ -290,15 +290,15 @@ export interface HttpProbeArgs {
 }
 
 /** Server probes. */
-export interface ProbesArgs {
+export interface ProbeSettings {
     /** Liveness probe (GET on the http port). */
-    liveness?: HttpProbeArgs;
+    liveness?: HttpProbe;
     /** Readiness probe (GET on the http port). */
-    readiness?: HttpProbeArgs;
+    readiness?: HttpProbe;
 }
 
 /** Media storage. */
-export interface StorageArgs {
+export interface StorageSettings {
     /** VMAFX_STORAGE_MODE of the nodes: http-serve, mount or auto. */
     mode?: string;
     /** rclone.conf contents (a Pulumi secret); rendered into a Secret mounted by node pods. */
@@ -306,7 +306,7 @@ export interface StorageArgs {
 }
 
 /** vmafx-node worker pool. */
-export interface NodePoolArgs {
+export interface NodePoolSettings {
     /** Render the node Deployment and Service. */
     enabled?: boolean;
     /** Number of node pods (0 is allowed and kept). */
@@ -316,35 +316,35 @@ export interface NodePoolArgs {
     /** Metrics port of the node. */
     metricsPort?: number;
     /** Node image; defaults to `ghcr.io/vmafx/vmafx-node:v<appVersion>`. */
-    image?: ImageArgs;
+    image?: ImageSettings;
     /** gRPC address of an external controller; empty runs the node standalone. */
     controllerAddr?: string;
     /** Node container resources; empty uses the server's. */
-    resources?: ResourcesArgs;
+    resources?: ResourceSettings;
     /** nodeSelector for node pods; empty uses the server's. */
     nodeSelector?: { [key: string]: string };
     /** Tolerations for node pods; empty uses the server's. */
-    tolerations?: TolerationArgs[];
+    tolerations?: Toleration[];
 }
 
 /** vmafx-operator. */
-export interface OperatorArgs {
+export interface OperatorSettings {
     /** Render the operator Deployment, ServiceAccount and RBAC. */
     enabled?: boolean;
     /** Number of operator pods (0 allowed; > 1 requires leaderElect). */
     replicas?: number;
     /** Operator image. */
-    image?: ImageArgs;
+    image?: ImageSettings;
     /** debug, info, warn or error. */
     logLevel?: string;
     /** Enable leader election (required with more than one replica). */
     leaderElect?: boolean;
     /** Operator container resources. */
-    resources?: ResourcesArgs;
+    resources?: ResourceSettings;
 }
 
 /** PodDisruptionBudgets of server, node and operator. */
-export interface PodDisruptionBudgetArgs {
+export interface PodDisruptionBudgetSettings {
     /** Render the budgets. */
     enabled?: boolean;
     /** minAvailable as an integer string ("1") or percentage ("50%"); excludes maxUnavailable. */
@@ -354,21 +354,21 @@ export interface PodDisruptionBudgetArgs {
 }
 
 /** The smoke test: a Job that calls the server's /healthz (the chart's test-connection pod). */
-export interface SmokeTestArgs {
+export interface SmokeTestSettings {
     /** Render the smoke-test Job. */
     enabled?: boolean;
     /** Image with wget, pinned by digest. */
-    image?: ImageArgs;
+    image?: ImageSettings;
 }
 
 /** A Kubernetes label selector with matchLabels only. */
-export interface LabelSelectorArgs {
+export interface LabelSelector {
     /** Labels that must all match. */
     matchLabels?: { [key: string]: string };
 }
 
 /** One egress destination range. */
-export interface CidrBlockArgs {
+export interface CidrBlock {
     /** Destination CIDR (IPv4 or IPv6). */
     cidr: string;
     /** Ranges inside `cidr` to exclude; each must lie inside `cidr`. */
@@ -376,71 +376,71 @@ export interface CidrBlockArgs {
 }
 
 /** HTTP ingress to the server. */
-export interface HttpIngressFlowArgs {
+export interface HttpIngressFlow {
     /** Admit HTTP to the server from pods of the release namespace. */
     enabled?: boolean;
     /** Also admit from this ingress-controller namespace (selector); empty admits none. */
-    ingressControllerNamespaceSelector?: LabelSelectorArgs;
+    ingressControllerNamespaceSelector?: LabelSelector;
     /** Pods of the ingress-controller namespace to admit; empty means all its pods. */
-    ingressControllerPodSelector?: LabelSelectorArgs;
+    ingressControllerPodSelector?: LabelSelector;
 }
 
 /** A flow that can only be switched on or off. */
-export interface ToggleFlowArgs {
+export interface ToggleFlow {
     /** Allow the flow. */
     enabled?: boolean;
 }
 
 /** Egress to address ranges. */
-export interface CidrEgressFlowArgs {
+export interface CidrEgressFlow {
     /** Allow the flow. */
     enabled?: boolean;
     /** Destination TCP ports. */
     ports?: number[];
     /** Destination ranges; an empty list renders no rule (denied), never an allow-all. */
-    destinations?: CidrBlockArgs[];
+    destinations?: CidrBlock[];
 }
 
 /** Prometheus scraping of release pods. */
-export interface MetricsFlowArgs {
+export interface MetricsFlow {
     /** Allow scraping. */
     enabled?: boolean;
     /** Scraper pods; empty means every pod of the selected namespaces. */
-    podSelector?: LabelSelectorArgs;
+    podSelector?: LabelSelector;
     /** Namespaces of the scraper; empty means the release namespace. */
-    namespaceSelector?: LabelSelectorArgs;
+    namespaceSelector?: LabelSelector;
 }
 
 /** DNS egress. */
-export interface DnsFlowArgs {
+export interface DnsFlow {
     /** Allow DNS (UDP and TCP 53). */
     enabled?: boolean;
     /** Namespace of the cluster DNS pods. */
-    namespaceSelector?: LabelSelectorArgs;
+    namespaceSelector?: LabelSelector;
     /** Cluster DNS pods. */
-    podSelector?: LabelSelectorArgs;
+    podSelector?: LabelSelector;
     /** NodeLocal DNSCache address (e.g. 169.254.20.10); empty adds none. */
     nodeLocalDnsIp?: string;
 }
 
 /** The opt-in NetworkPolicy bundle: default-deny plus one allow-rule per flow. */
-export interface NetworkPolicyArgs {
+export interface NetworkPolicySettings {
     /** Render the NetworkPolicies. */
     enabled?: boolean;
     /** HTTP ingress to the server. */
-    httpIngress?: HttpIngressFlowArgs;
+    httpIngress?: HttpIngressFlow;
     /** Server → node gRPC (egress on the server, ingress on the node). */
-    serverToNode?: ToggleFlowArgs;
+    serverToNode?: ToggleFlow;
     /** Node → object store. */
-    nodeToObjectStore?: CidrEgressFlowArgs;
+    nodeToObjectStore?: CidrEgressFlow;
     /** Operator → Kubernetes API server. */
-    operatorToApiserver?: CidrEgressFlowArgs;
+    operatorToApiserver?: CidrEgressFlow;
     /** Prometheus → metrics ports of server, node and operator. */
-    metrics?: MetricsFlowArgs;
+    metrics?: MetricsFlow;
     /** Every release pod → cluster DNS. */
-    dns?: DnsFlowArgs;
+    dns?: DnsFlow;
     /** Smoke-test Job → server HTTP (only when the smoke test is on). */
-    smokeTestToServer?: ToggleFlowArgs;
+    smokeTestToServer?: ToggleFlow;
 }
 
 /** Inputs of VmafxStack; every field is optional and defaults to the chart's default. */
@@ -454,55 +454,55 @@ export interface VmafxStackArgs {
     /** Application version: default image tag `v<appVersion>` and the app.kubernetes.io/version label. */
     appVersion?: string;
     /** Namespace and its Pod Security labels. */
-    namespace?: NamespaceArgs;
+    namespace?: NamespaceSettings;
     /** Server workload: Deployment, StatefulSet or Job. */
     workload?: WorkloadKind;
     /** Server image. */
-    image?: ImageArgs;
+    image?: ImageSettings;
     /** Names of image pull Secrets for server, node and operator pods. */
     imagePullSecrets?: string[];
     /** Deployment settings. */
-    deployment?: DeploymentWorkloadArgs;
+    deployment?: DeploymentSettings;
     /** StatefulSet settings. */
-    statefulSet?: StatefulSetWorkloadArgs;
+    statefulSet?: StatefulSetSettings;
     /** Job settings. */
-    job?: JobWorkloadArgs;
+    job?: JobSettings;
     /** terminationGracePeriodSeconds of server and node pods (0 kept). */
     terminationGracePeriodSeconds?: number;
     /** Server Service. */
-    service?: ServiceArgs;
+    service?: ServiceSettings;
     /** Server Ingress. */
-    ingress?: IngressArgs;
+    ingress?: IngressSettings;
     /** GPU settings. */
-    gpu?: GpuArgs;
+    gpu?: GpuSettings;
     /** Server container resources (and node fallback). */
-    resources?: ResourcesArgs;
+    resources?: ResourceSettings;
     /** Extra environment variables of server and node containers. */
     env?: { [key: string]: string };
     /** Data of the server ConfigMap (envFrom). */
     config?: { [key: string]: string };
     /** Server volumes. */
-    persistence?: PersistenceArgs;
+    persistence?: PersistenceSettings;
     /** Server ServiceAccount. */
-    serviceAccount?: ServiceAccountArgs;
+    serviceAccount?: ServiceAccountSettings;
     /** Annotations on server and node pods. */
     podAnnotations?: { [key: string]: string };
     /** Pod and container hardening for every workload. */
-    security?: SecurityArgs;
+    security?: SecuritySettings;
     /** Scheduling of server pods. */
-    scheduling?: SchedulingArgs;
+    scheduling?: SchedulingSettings;
     /** Server probes. */
-    probes?: ProbesArgs;
+    probes?: ProbeSettings;
     /** Media storage. */
-    storage?: StorageArgs;
+    storage?: StorageSettings;
     /** vmafx-node worker pool. */
-    node?: NodePoolArgs;
+    node?: NodePoolSettings;
     /** vmafx-operator. */
-    operator?: OperatorArgs;
+    operator?: OperatorSettings;
     /** PodDisruptionBudgets. */
-    podDisruptionBudget?: PodDisruptionBudgetArgs;
+    podDisruptionBudget?: PodDisruptionBudgetSettings;
     /** NetworkPolicy bundle. */
-    networkPolicy?: NetworkPolicyArgs;
+    networkPolicy?: NetworkPolicySettings;
     /** Smoke-test Job. */
-    smokeTest?: SmokeTestArgs;
+    smokeTest?: SmokeTestSettings;
 }

@@ -3,7 +3,7 @@
 // tests are all derived from this list, so a one-sided rule or a rule on the wrong port
 // cannot happen (chart.md §9.5, §9.6).
 import { BuildContext } from "./context";
-import { LabelSelectorArgs } from "./args";
+import { LabelSelector } from "./args";
 import { Component } from "./naming";
 import { DNS_PORT } from "./ports";
 import { serverIsServing } from "./workloads/server";
@@ -17,8 +17,8 @@ export interface FlowPort {
 export interface PodPeer {
     readonly kind: "pods";
     readonly description: string;
-    readonly podSelector: LabelSelectorArgs;
-    readonly namespaceSelector?: LabelSelectorArgs;
+    readonly podSelector: LabelSelector;
+    readonly namespaceSelector?: LabelSelector;
 }
 
 export interface CidrPeer {
@@ -47,7 +47,7 @@ export interface Flow {
 
 const tcp = (port: number): FlowPort => ({ port, protocol: "TCP" });
 
-function isEmptySelector(s: LabelSelectorArgs | undefined): boolean {
+function isEmptySelector(s: LabelSelector | undefined): boolean {
     return !s || !s.matchLabels || Object.keys(s.matchLabels).length === 0;
 }
 

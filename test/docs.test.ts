@@ -10,7 +10,7 @@ describe("generated docs", () => {
     it("the README's config reference is what `npm run docs` generates from components/args.ts and defaults.ts", () => {
         const readme = fs.readFileSync(README_PATH, "utf8");
         assert.equal(readme, withConfigReference(readme), "README.md config reference is stale: run `npm run docs`");
-        assert.match(readme, /\| `vmafx:networkPolicy → nodeToObjectStore\.destinations` \| CidrBlockArgs\[\] \|/);
+        assert.match(readme, /\| `vmafx:networkPolicy → nodeToObjectStore\.destinations` \| CidrBlock\[\] \|/);
         assert.match(readme, /\| `vmafx:rcloneConfig` \| string \(secret\) \|/);
     });
 
