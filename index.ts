@@ -1,6 +1,6 @@
 // The Pulumi program: stack config -> one VmafxStack -> stack outputs.
 import * as pulumi from "@pulumi/pulumi";
-import { VmafxStack } from "./components";
+import { VmafxStack } from "vmafx";
 import { loadStackArgs } from "./stacks";
 
 const releaseName = pulumi.getProject();

@@ -1,8 +1,7 @@
 // Turns `vmafx:*` stack config into validated VmafxStackArgs. The only module that knows
 // Pulumi config keys; the component itself never reads config.
 import * as pulumi from "@pulumi/pulumi";
-import { VmafxStackArgs } from "../components";
-import { ArgsIssue, TOP_LEVEL_KEYS, VmafxArgsError, isStringKey, validateArgs } from "../components/schema";
+import { ArgsIssue, TOP_LEVEL_KEYS, VmafxArgsError, VmafxStackArgs, isStringKey, validateArgs } from "vmafx";
 
 export const CONFIG_NAMESPACE = "vmafx";
 /** Secret config key holding rclone.conf; becomes `storage.rcloneConfig`. */

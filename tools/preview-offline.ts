@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { VmafxArgsError } from "../components";
+import { VmafxArgsError } from "vmafx";
 import { PolicyConfigError, configEnvironment, loadPolicyConfigFile } from "../policy-pack/lib/config";
 import { PACK } from "../policy-pack/policies";
 import { Diagnostic, PackResource, formatViolations, hasMandatory, runPack, summarize } from "../policy-pack/run";

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseArgs } from "util";
-import { VmafxArgsError } from "../components";
+import { VmafxArgsError } from "vmafx";
 import { StackConfigFileError, kubernetesObjects, readStackConfig, runProgram } from "./offline/program";
 
 /** Marks a directory as ours, so a re-render may clear it and nothing else is ever deleted. */
