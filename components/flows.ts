@@ -51,6 +51,26 @@ function isEmptySelector(s: LabelSelector | undefined): boolean {
     return !s || !s.matchLabels || Object.keys(s.matchLabels).length === 0;
 }
 
+/** Egress from one component to configured address ranges; none when off or when the list is empty (deny, never allow-all). */
+function cidrEgressFlow(
+    id: string,
+    purpose: string,
+    component: Component,
+    description: string,
+    configKey: string,
+    settings: { enabled: boolean; ports: number[]; destinations: { cidr: string; except?: string[] }[] },
+): Flow[] {
+    if (!settings.enabled || settings.destinations.length === 0) return [];
+    return [{
+        id,
+        purpose,
+        configKeys: [configKey],
+        from: { kind: "component", component },
+        to: { kind: "external", peers: settings.destinations.map((d) => ({ kind: "cidr", description, cidr: d.cidr, except: d.except ?? [] })) },
+        ports: settings.ports.map(tcp),
+    }];
+}
+
 /** The flows enabled for this release, in a stable order. Empty when NetworkPolicies are off. */
 export function intendedFlows(ctx: BuildContext): Flow[] {
     const a = ctx.args;
@@ -91,31 +111,11 @@ export function intendedFlows(ctx: BuildContext): Flow[] {
             ports: [tcp(ctx.ports.node.grpc.port)],
         });
     }
-    if (a.node.enabled && np.nodeToObjectStore.enabled && np.nodeToObjectStore.destinations.length > 0) {
-        flows.push({
-            id: "node-to-object-store",
-            purpose: "nodes read and write media in the object store",
-            configKeys: ["networkPolicy.nodeToObjectStore"],
-            from: { kind: "component", component: "node" },
-            to: {
-                kind: "external",
-                peers: np.nodeToObjectStore.destinations.map((d) => ({ kind: "cidr", description: "object store", cidr: d.cidr, except: d.except ?? [] })),
-            },
-            ports: np.nodeToObjectStore.ports.map(tcp),
-        });
+    if (a.node.enabled) {
+        flows.push(...cidrEgressFlow("node-to-object-store", "nodes read and write media in the object store", "node", "object store", "networkPolicy.nodeToObjectStore", np.nodeToObjectStore));
     }
-    if (a.operator.enabled && np.operatorToApiserver.enabled && np.operatorToApiserver.destinations.length > 0) {
-        flows.push({
-            id: "operator-to-apiserver",
-            purpose: "the operator watches and updates objects through the Kubernetes API",
-            configKeys: ["networkPolicy.operatorToApiserver"],
-            from: { kind: "component", component: "operator" },
-            to: {
-                kind: "external",
-                peers: np.operatorToApiserver.destinations.map((d) => ({ kind: "cidr", description: "Kubernetes API server", cidr: d.cidr, except: d.except ?? [] })),
-            },
-            ports: np.operatorToApiserver.ports.map(tcp),
-        });
+    if (a.operator.enabled) {
+        flows.push(...cidrEgressFlow("operator-to-apiserver", "the operator watches and updates objects through the Kubernetes API", "operator", "Kubernetes API server", "networkPolicy.operatorToApiserver", np.operatorToApiserver));
     }
     if (np.metrics.enabled) {
         const scraper: PodPeer = {
