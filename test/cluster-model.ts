@@ -51,7 +51,8 @@ export function sampleAddress(cidr: string, except: readonly string[]): string {
     const ok = (a: string) => addressInCidr(a, c) && !excluded.some((e) => addressInCidr(a, e));
     const bytes = c.address.toByteArray();
     const candidates = ["203.0.113.10", "2001:db8::10"];
-    for (let i = 0; i < 64; i++) {
+    // A host address first; the network address itself only for a single-address range.
+    for (const i of [...Array.from({ length: 63 }, (_, k) => k + 1), 0]) {
         const b = [...bytes];
         b[b.length - 1] = (b[b.length - 1] + i) & 0xff;
         candidates.push(ipaddr.fromByteArray(b).toString());

@@ -41,7 +41,7 @@ const ALWAYS_DENIED: Denied[] = [
     { label: "server -> cloud metadata 169.254.169.254:80", from: pod("server"), to: ip("169.254.169.254"), port: 80 },
     { label: "node -> cloud metadata 169.254.169.254:80", from: pod("node"), to: ip("169.254.169.254"), port: 80 },
     { label: "node -> cloud metadata 169.254.169.254:443", from: pod("node"), to: ip("169.254.169.254"), port: 443 },
-    { label: "node -> a private address 10.1.2.3:443 (excepted)", from: pod("node"), to: ip("10.1.2.3"), port: 443 },
+    { label: "node -> a private address outside the object-store ranges 10.1.2.3:443", from: pod("node"), to: ip("10.1.2.3"), port: 443 },
     { label: "server -> the internet 198.51.100.7:443", from: pod("server"), to: ip("198.51.100.7"), port: 443 },
     { label: "server -> apiserver 10.0.0.1:443", from: pod("server"), to: ip("10.0.0.1"), port: 443 },
     { label: "node -> server http 8080", from: pod("node"), to: pod("server"), port: 8080 },

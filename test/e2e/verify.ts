@@ -1,0 +1,297 @@
+// Checks of the end-to-end run (issue #5) against the real kube-apiserver, driven by test/e2e/run.sh:
+//
+//   ts-node --transpile-only test/e2e/verify.ts applied   --stack S --export state.json --render DIR --kubectl BIN
+//   ts-node --transpile-only test/e2e/verify.ts destroyed --stack S --export state.json --kubectl BIN
+//
+// applied: every Kubernetes object in the stack's state exists in the cluster; every Namespace carries the
+// restricted Pod Security labels; a Pod built from every pod template (as applied, and as the offline render wrote
+// it) is admitted by a server-side dry run; a deliberately non-compliant Pod is rejected with "violates
+// PodSecurity"; the applied objects match the offline render of the same stack (kinds, names, security contexts).
+// destroyed: none of those objects is left (a Namespace may stay Terminating: no namespace controller runs).
+//
+// Prints one PASS/FAIL line per check and a closing "verify: N passed, N failed"; exits 1 on any failure.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { parseArgs } from "util";
+
+export type K8sObject = Record<string, any>;
+
+export interface ObjectRef {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+}
+
+export function refKey(o: { kind: string; name: string; namespace?: string }): string {
+    return `${o.kind}/${o.namespace ?? ""}/${o.name}`;
+}
+
+function refOf(obj: K8sObject): ObjectRef {
+    return {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: obj.metadata?.name,
+        namespace: obj.metadata?.namespace || undefined,
+    };
+}
+
+/** Kubernetes objects recorded in a `pulumi stack export` (custom resources of the kubernetes package). */
+export function objectsInState(exported: any): ObjectRef[] {
+    const resources: any[] = exported?.deployment?.resources ?? [];
+    return resources
+        .filter((r) => r.custom && typeof r.type === "string" && r.type.startsWith("kubernetes:") && r.outputs?.kind)
+        .map((r) => refOf(r.outputs));
+}
+
+/** Objects written by `npm run render` (one YAML document per file). */
+export function readRender(dir: string): K8sObject[] {
+    return fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort()
+        .flatMap((f) => yaml.loadAll(fs.readFileSync(path.join(dir, f), "utf8")) as K8sObject[])
+        .filter((o) => o && typeof o === "object" && o.kind);
+}
+
+/** The pod template of a pod-bearing object (or the Pod's own metadata/spec), else undefined. */
+export function podTemplate(obj: K8sObject): { metadata: K8sObject; spec: K8sObject } | undefined {
+    switch (obj.kind) {
+        case "Pod":
+            return { metadata: obj.metadata ?? {}, spec: obj.spec ?? {} };
+        case "Deployment":
+        case "StatefulSet":
+        case "DaemonSet":
+        case "ReplicaSet":
+        case "ReplicationController":
+        case "Job":
+            return obj.spec?.template ? { metadata: obj.spec.template.metadata ?? {}, spec: obj.spec.template.spec } : undefined;
+        case "CronJob": {
+            const t = obj.spec?.jobTemplate?.spec?.template;
+            return t ? { metadata: t.metadata ?? {}, spec: t.spec } : undefined;
+        }
+        default:
+            return undefined;
+    }
+}
+
+/** A Pod for a server-side dry run, built from an object's pod template. */
+export function podFromTemplate(obj: K8sObject, suffix: string): K8sObject | undefined {
+    const t = podTemplate(obj);
+    if (!t) return undefined;
+    const name = `${obj.metadata.name}-${obj.kind.toLowerCase()}-${suffix}`.toLowerCase().slice(0, 63).replace(/-+$/, "");
+    const metadata: K8sObject = { name, namespace: obj.metadata.namespace };
+    if (t.metadata.labels) metadata.labels = t.metadata.labels;
+    if (t.metadata.annotations) metadata.annotations = t.metadata.annotations;
+    return { apiVersion: "v1", kind: "Pod", metadata, spec: t.spec };
+}
+
+/** Pod- and container-level security settings of a pod template, keyed for comparison. */
+export function securityContexts(obj: K8sObject): Record<string, unknown> | undefined {
+    const t = podTemplate(obj);
+    if (!t) return undefined;
+    const out: Record<string, unknown> = { pod: t.spec.securityContext ?? null };
+    for (const field of ["initContainers", "containers", "ephemeralContainers"]) {
+        for (const c of (t.spec[field] as K8sObject[] | undefined) ?? []) {
+            out[`${field}/${c.name}`] = c.securityContext ?? null;
+        }
+    }
+    return out;
+}
+
+/** JSON with sorted keys, so equal objects print equally. */
+export function canonical(v: unknown): string {
+    return JSON.stringify(v, (_k, val) =>
+        val && typeof val === "object" && !Array.isArray(val)
+            ? Object.fromEntries(Object.keys(val).sort().map((k) => [k, val[k]]))
+            : val,
+    );
+}
+
+export interface Difference {
+    what: string;
+    render: string;
+    cluster: string;
+}
+
+/** Differences between the offline render and the objects the provider applied: kinds, names, security contexts. */
+export function compareWithRender(render: K8sObject[], applied: K8sObject[]): Difference[] {
+    const diffs: Difference[] = [];
+    const r = new Map(render.map((o) => [refKey(refOf(o)), o]));
+    const a = new Map(applied.map((o) => [refKey(refOf(o)), o]));
+    for (const k of r.keys()) if (!a.has(k)) diffs.push({ what: `object ${k}`, render: "present", cluster: "missing" });
+    for (const k of a.keys()) if (!r.has(k)) diffs.push({ what: `object ${k}`, render: "missing", cluster: "present" });
+    for (const [k, ro] of r) {
+        const ao = a.get(k);
+        if (!ao) continue;
+        if (ro.apiVersion !== ao.apiVersion) {
+            diffs.push({ what: `apiVersion of ${k}`, render: ro.apiVersion, cluster: ao.apiVersion });
+        }
+        const rs = securityContexts(ro);
+        const as = securityContexts(ao);
+        if (canonical(rs) !== canonical(as)) {
+            diffs.push({ what: `security contexts of ${k}`, render: canonical(rs), cluster: canonical(as) });
+        }
+    }
+    return diffs;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+let passed = 0;
+let failed = 0;
+function pass(msg: string): void {
+    passed++;
+    console.log(`PASS ${msg}`);
+}
+function fail(msg: string): void {
+    failed++;
+    console.log(`FAIL ${msg}`);
+}
+
+function kubectl(bin: string, args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+    const r = spawnSync(bin, args, { input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (r.error) throw r.error;
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function getObject(bin: string, ref: ObjectRef): { obj?: K8sObject; err?: string } {
+    const manifest = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
+    const r = kubectl(bin, ["get", "-f", "-", "-o", "json"], JSON.stringify(manifest));
+    if (r.code !== 0) return { err: r.stderr.trim() };
+    return { obj: JSON.parse(r.stdout) };
+}
+
+const NONCOMPLIANT_CONTAINER = {
+    name: "noncompliant",
+    image: "registry.invalid/e2e/noncompliant:1",
+    securityContext: { privileged: true, allowPrivilegeEscalation: true, runAsUser: 0 },
+};
+
+function checkApplied(stack: string, refs: ObjectRef[], renderDir: string, bin: string): void {
+    if (refs.length === 0) {
+        fail(`${stack}: the stack state holds no Kubernetes objects`);
+        return;
+    }
+    const applied: K8sObject[] = [];
+    for (const ref of refs) {
+        const { obj, err } = getObject(bin, ref);
+        if (obj) {
+            applied.push(obj);
+            pass(`${stack}: ${refKey(ref)} exists in the cluster`);
+        } else {
+            fail(`${stack}: ${refKey(ref)} not found in the cluster: ${err}`);
+        }
+    }
+
+    const namespaces = applied.filter((o) => o.kind === "Namespace");
+    if (namespaces.length === 0) fail(`${stack}: the stack created no Namespace`);
+    for (const ns of namespaces) {
+        const labels = ns.metadata.labels ?? {};
+        const wrong = ["enforce", "audit", "warn"].filter((m) => labels[`pod-security.kubernetes.io/${m}`] !== "restricted");
+        if (wrong.length === 0) {
+            const v = labels["pod-security.kubernetes.io/enforce-version"] ?? "latest";
+            pass(`${stack}: namespace ${ns.metadata.name} carries pod-security.kubernetes.io/{enforce,audit,warn}=restricted (enforce-version ${v})`);
+        } else {
+            fail(`${stack}: namespace ${ns.metadata.name} lacks restricted Pod Security labels for ${wrong.join(", ")}: ${JSON.stringify(labels)}`);
+        }
+    }
+
+    const render = readRender(renderDir);
+    const sources: [string, K8sObject[]][] = [
+        ["applied", applied],
+        ["offline render", render],
+    ];
+    let templates = 0;
+    for (const [source, objs] of sources) {
+        for (const obj of objs) {
+            const pod = podFromTemplate(obj, "e2e");
+            if (!pod) continue;
+            templates++;
+            const r = kubectl(bin, ["create", "--dry-run=server", "-f", "-", "-o", "name"], JSON.stringify(pod));
+            const warnings = r.stderr.split("\n").filter((l) => /^Warning:/.test(l));
+            const what = `${stack}: Pod from the ${source} pod template of ${refKey(refOf(obj))}`;
+            if (r.code === 0 && !warnings.some((w) => w.includes("PodSecurity"))) {
+                pass(`${what} is admitted (kubectl create --dry-run=server: ${r.stdout.trim()})`);
+            } else {
+                fail(`${what} is not admitted: ${r.stderr.trim()}`);
+            }
+        }
+    }
+    if (templates === 0) fail(`${stack}: no pod template found to dry-run`);
+
+    // A Pod that breaks the restricted profile must be rejected by Pod Security admission in every namespace.
+    for (const ns of namespaces) {
+        const sa = applied.map((o) => podTemplate(o)?.spec?.serviceAccountName).find((s) => !!s && s !== "default");
+        const pod = {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: "e2e-noncompliant", namespace: ns.metadata.name },
+            spec: { ...(sa ? { serviceAccountName: sa } : {}), hostNetwork: true, containers: [NONCOMPLIANT_CONTAINER] },
+        };
+        const r = kubectl(bin, ["create", "--dry-run=server", "-f", "-"], JSON.stringify(pod));
+        const line = r.stderr.trim().split("\n").find((l) => l.includes("violates PodSecurity"));
+        if (r.code !== 0 && line) {
+            pass(`${stack}: non-compliant pod rejected in ${ns.metadata.name}: ${line}`);
+        } else {
+            fail(`${stack}: non-compliant pod in ${ns.metadata.name} was not rejected by PodSecurity (exit ${r.code}): ${r.stdout}${r.stderr}`);
+        }
+    }
+
+    const diffs = compareWithRender(render, applied);
+    if (diffs.length === 0) {
+        pass(`${stack}: the ${applied.length} applied objects match the offline render (kinds, names, security contexts)`);
+    } else {
+        for (const d of diffs) fail(`${stack}: offline render differs from the cluster in ${d.what}: render ${d.render}, cluster ${d.cluster}`);
+    }
+}
+
+function checkDestroyed(stack: string, refs: ObjectRef[], bin: string): void {
+    if (refs.length === 0) {
+        fail(`${stack}: no objects recorded before destroy`);
+        return;
+    }
+    for (const ref of refs) {
+        const { obj, err } = getObject(bin, ref);
+        if (!obj && err && /NotFound|not found/.test(err)) {
+            pass(`${stack}: ${refKey(ref)} is gone`);
+        } else if (obj && ref.kind === "Namespace" && obj.status?.phase === "Terminating") {
+            pass(`${stack}: ${refKey(ref)} is Terminating (no namespace controller runs on the test API server)`);
+        } else {
+            fail(`${stack}: ${refKey(ref)} is still there after destroy${err ? `: ${err}` : ""}`);
+        }
+    }
+}
+
+function main(): void {
+    const { values, positionals } = parseArgs({
+        allowPositionals: true,
+        options: {
+            stack: { type: "string" },
+            export: { type: "string" },
+            render: { type: "string" },
+            kubectl: { type: "string" },
+        },
+    });
+    const [phase] = positionals;
+    if (!values.stack || !values.export || !values.kubectl || !["applied", "destroyed"].includes(phase ?? "")) {
+        console.error("usage: verify.ts applied|destroyed --stack S --export state.json [--render DIR] --kubectl BIN");
+        process.exit(2);
+    }
+    const refs = objectsInState(JSON.parse(fs.readFileSync(values.export, "utf8")));
+    if (phase === "applied") {
+        if (!values.render) {
+            console.error("verify.ts applied needs --render DIR");
+            process.exit(2);
+        }
+        checkApplied(values.stack, refs, values.render, values.kubectl);
+    } else {
+        checkDestroyed(values.stack, refs, values.kubectl);
+    }
+    console.log(`verify ${phase} ${values.stack}: ${passed} passed, ${failed} failed`);
+    process.exit(failed === 0 ? 0 : 1);
+}
+
+if (require.main === module) main();
