@@ -37,7 +37,8 @@ export function loadStackArgs(componentName: string, source: ConfigSource = runt
         const key = fullKey.slice(PREFIX.length);
         const text = all[fullKey];
         if (key === RCLONE_CONFIG_KEY) {
-            rclone = source.secret(key);
+            // Pulumi.yaml declares it with the default "" (no rclone config).
+            if (text !== "") rclone = source.secret(key);
             continue;
         }
         if (!TOP_LEVEL_KEYS.includes(key)) {

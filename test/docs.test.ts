@@ -1,6 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { DOC_PATH, README_PATH, generateDeploymentDoc, withConfigReference } from "../tools/docs";
+import * as yaml from "js-yaml";
+import { DEFAULTS } from "../components/defaults";
+import { projectFile } from "../tools/config-reference";
+import { DOC_PATH, PROJECT_FILE_PATH, README_PATH, generateDeploymentDoc, withConfigReference } from "../tools/docs";
 
 describe("generated docs", () => {
     it("docs/k8s-deployment.md is what `npm run docs` generates from the code", () => {
@@ -12,6 +15,18 @@ describe("generated docs", () => {
         assert.equal(readme, withConfigReference(readme), "README.md config reference is stale: run `npm run docs`");
         assert.match(readme, /\| `vmafx:networkPolicy → nodeToObjectStore\.destinations` \| CidrBlock\[\] \|/);
         assert.match(readme, /\| `vmafx:rcloneConfig` \| string \(secret\) \|/);
+    });
+
+    it("Pulumi.yaml declares every config key with a default, as `npm run docs` generates it", () => {
+        const text = fs.readFileSync(PROJECT_FILE_PATH, "utf8");
+        assert.equal(text, projectFile(), "Pulumi.yaml is stale: run `npm run docs`");
+        const config = (yaml.load(text) as any).config as Record<string, any>;
+        // A declared key without a default is required by the CLI ("missing configuration value").
+        for (const [key, decl] of Object.entries(config)) assert.ok("default" in decl && decl.description, key);
+        assert.equal(config.workload.default, DEFAULTS.workload);
+        assert.equal(config.terminationGracePeriodSeconds.type, "integer");
+        assert.deepEqual(config.networkPolicy.default, {});
+        assert.equal(config.rcloneConfig.secret, true);
     });
 
     it("has the Pod security table and the NetworkPolicy matrix", () => {

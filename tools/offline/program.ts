@@ -44,7 +44,23 @@ export function readStackConfig(stack: string, configFile?: string, projectName 
             values[key] = typeof value === "string" ? value : JSON.stringify(value);
         }
     }
+    // Like the CLI, fill every key the project file declares with a default and the stack leaves unset.
+    for (const [key, decl] of Object.entries(projectConfigDefaults(projectName))) {
+        const full = `${projectName}:${key}`;
+        if (!(full in values)) values[full] = typeof decl === "string" ? decl : JSON.stringify(decl);
+    }
     return { file, values, secretKeys };
+}
+
+/** Defaults of the `config:` declarations in Pulumi.yaml. */
+function projectConfigDefaults(projectName: string): Record<string, unknown> {
+    const doc = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as { name?: string; config?: Record<string, { default?: unknown }> };
+    if (doc.name !== projectName) return {};
+    const out: Record<string, unknown> = {};
+    for (const [key, decl] of Object.entries(doc.config ?? {})) {
+        if (decl && typeof decl === "object" && "default" in decl) out[key] = decl.default;
+    }
+    return out;
 }
 
 export interface RecordedResource {
