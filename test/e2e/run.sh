@@ -40,7 +40,7 @@ T_TOOLCHAIN=$(($(date +%s) - T0))
 say "toolchain ready in ${T_TOOLCHAIN}s: $BIN"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/vmafx-e2e.XXXXXX")"
-mkdir -p "$WORK/logs" "$WORK/pki"
+mkdir -p "$WORK/logs" "$WORK/pki" "$WORK/state"
 ETCD_PID=""
 APISERVER_PID=""
 UP_STACKS=()
@@ -63,7 +63,11 @@ PULUMI_FLAGS=(--non-interactive --color never)
 pulumi_in() { # <dir> <log name> <pulumi args...>
     local dir="$1" log="$WORK/logs/$2.log"; shift 2
     local rc=0
-    (cd "$dir" && pulumi "$@") >"$log" 2>&1 || rc=$?
+    if [[ "$1" == timeout ]]; then
+        (cd "$dir" && "$@") >"$log" 2>&1 || rc=$?
+    else
+        (cd "$dir" && pulumi "$@") >"$log" 2>&1 || rc=$?
+    fi
     return $rc
 }
 
@@ -87,7 +91,7 @@ cleanup() {
     for s in "${UP_STACKS[@]}"; do
         [[ -n "$s" ]] || continue
         say "cleanup: pulumi destroy --stack $s"
-        VMAFX_E2E_SKIP_AWAIT=true pulumi_in "$WORK/project" "cleanup-destroy-$s" destroy --yes --skip-preview \
+        VMAFX_E2E_SKIP_AWAIT=true pulumi_in "$WORK/project" "cleanup-destroy-$s" timeout 600 pulumi destroy --yes --skip-preview \
             --stack "$s" "${PULUMI_FLAGS[@]}" || echo "cleanup: destroy of $s failed, see $WORK/logs/cleanup-destroy-$s.log"
     done
     stop_servers
@@ -111,7 +115,8 @@ trap 'exit 130' INT TERM
 
 # --- project copies -------------------------------------------------------------------------------------------
 # The copy runs test/e2e/program/e2e-main.ts (the project's index.ts re-exported; see that file) and names the built
-# provider binary as its kubernetes plugin, so the CLI never looks for a download.
+# provider binary as its kubernetes plugin (`plugins.providers` without a version matches any requested version),
+# so the CLI never looks for a download.
 copy_project() { # <dest>
     local dest="$1"
     mkdir -p "$dest"
@@ -121,21 +126,24 @@ copy_project() { # <dest>
     if [[ -d "$ROOT/policy-pack/node_modules" ]]; then
         ln -s "$ROOT/policy-pack/node_modules" "$dest/policy-pack/node_modules"
     fi
+    # A textual edit, so the CLI itself parses (and judges) the committed Pulumi.yaml.
     node - "$dest/Pulumi.yaml" "$TOOLDIR/plugins/kubernetes" <<'EOF'
 const fs = require("fs");
-const yaml = require("js-yaml");
 const [file, pluginDir] = process.argv.slice(2);
-const project = yaml.load(fs.readFileSync(file, "utf8"));
-if (project.plugins) throw new Error(`${file} already declares plugins; the e2e copy cannot add its provider`);
-project.main = "test/e2e/program/e2e-main.ts";
-project.plugins = { providers: [{ name: "kubernetes", path: pluginDir }] };
-fs.writeFileSync(file, yaml.dump(project, { lineWidth: -1 }));
+let text = fs.readFileSync(file, "utf8");
+if (/^plugins:/m.test(text)) throw new Error(`${file} already declares plugins; the e2e copy cannot add its provider`);
+const mains = text.match(/^main:.*$/gm) ?? [];
+if (mains.length > 1) throw new Error(`${file} has ${mains.length} top-level main: lines`);
+const main = "main: test/e2e/program/e2e-main.ts";
+text = mains.length === 1 ? text.replace(/^main:.*$/m, main) : `${text.replace(/\n*$/, "\n")}${main}\n`;
+text = `${text.replace(/\n*$/, "\n")}plugins:\n  providers:\n    - name: kubernetes\n      path: ${JSON.stringify(pluginDir)}\n`;
+fs.writeFileSync(file, text);
 EOF
 }
 
 say "project copy and file backend in $WORK"
 copy_project "$WORK/project"
-pulumi login "file://$WORK/state" >"$WORK/logs/login.log" 2>&1 || { cat "$WORK/logs/login.log"; exit 1; }
+pulumi_in "$WORK/project" login login "file://$WORK/state" || { cat "$WORK/logs/login.log"; exit 1; }
 for s in dev prod; do
     pulumi_in "$WORK/project" "stack-init-$s" stack init "$s" --non-interactive ||
         { cat "$WORK/logs/stack-init-$s.log"; exit 1; }
@@ -217,6 +225,9 @@ done
 openssl genrsa -out "$WORK/pki/sa.key" 2048 >/dev/null 2>&1
 TOKEN="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 echo "$TOKEN,e2e-admin,e2e-admin,\"system:masters\"" >"$WORK/pki/tokens.csv"
+# StorageObjectInUseProtection is off because it adds the kubernetes.io/pvc-protection finalizer to every PVC, and
+# only kube-controller-manager (not run here) removes it: `pulumi destroy` would wait on the PVC forever. It changes
+# no admission decision about Pods; PodSecurity stays on as by default.
 "$BIN/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$P_ETCD" \
     --bind-address=127.0.0.1 --secure-port="$P_API" \
@@ -227,6 +238,7 @@ echo "$TOKEN,e2e-admin,e2e-admin,\"system:masters\"" >"$WORK/pki/tokens.csv"
     --service-account-signing-key-file="$WORK/pki/sa.key" --service-account-key-file="$WORK/pki/sa.key" \
     --authorization-mode=RBAC --token-auth-file="$WORK/pki/tokens.csv" \
     --allow-privileged=true --enable-priority-and-fairness=false --profiling=false \
+    --disable-admission-plugins=StorageObjectInUseProtection \
     >"$WORK/logs/kube-apiserver.log" 2>&1 &
 APISERVER_PID=$!
 for i in $(seq 1 120); do

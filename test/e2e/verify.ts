@@ -161,7 +161,13 @@ function getObject(bin: string, ref: ObjectRef): { obj?: K8sObject; err?: string
     const manifest = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
     const r = kubectl(bin, ["get", "-f", "-", "-o", "json"], JSON.stringify(manifest));
     if (r.code !== 0) return { err: r.stderr.trim() };
-    return { obj: JSON.parse(r.stdout) };
+    const got = JSON.parse(r.stdout);
+    // `kubectl get -f` answers with a List even for one object.
+    if (got.kind === "List") {
+        if (!Array.isArray(got.items) || got.items.length !== 1) return { err: `expected one object, got ${r.stdout}` };
+        return { obj: got.items[0] };
+    }
+    return { obj: got };
 }
 
 const NONCOMPLIANT_CONTAINER = {
