@@ -2,24 +2,19 @@
 // and prod stack configs, every intended flow is allowed, the flows that must stay closed
 // are denied, and every rendered rule is needed by at least one intended flow.
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { Endpoint, NetworkPolicyObject, openInternetEgress, validateNetworkPolicy } from "../common/netpol";
 import { cidrStrictlyContains, parseCidr } from "../common/cidr";
 import { validateArgs } from "../components";
 import { BuildContext, Manifest, makeContext } from "../components/context";
 import { intendedFlows } from "../components/flows";
 import { buildPlan } from "../components/plan";
-import { loadStackArgs } from "../stacks";
 import { kubernetesObjects, readStackConfig, runProgram } from "../tools/offline/program";
+import { stackContext } from "../tools/offline/stack-context";
 import { Model, Probe, allowed, modelOf, podIn, probesOf } from "./cluster-model";
 import { find, planFor } from "./helpers";
 
 function stackRelease(stack: string, overrides: Record<string, unknown> = {}): { ctx: BuildContext; manifests: Manifest[] } {
-    const cfg = readStackConfig(stack);
-    const values = { ...cfg.values };
-    for (const [k, v] of Object.entries(overrides)) values[`vmafx:${k}`] = JSON.stringify(v);
-    const args = loadStackArgs("vmafx", { all: () => values, secret: () => pulumi.output("") });
-    const ctx = makeContext(validateArgs("vmafx", args, "vmafx:"));
+    const ctx = stackContext(stack, overrides);
     return { ctx, manifests: buildPlan(ctx).map((p) => p.manifest) };
 }
 

@@ -3,15 +3,12 @@
 // when the committed file differs from what this produces.
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { validateArgs } from "../components";
-import { makeContext } from "../components/context";
+import { BuildContext } from "../components/context";
 import { LABEL } from "../components/naming";
 import { networkPolicyRows } from "../components/network-policies";
 import { hardeningRows } from "../components/security";
-import { loadStackArgs } from "../stacks";
 import { configReference, projectFile } from "./config-reference";
-import { readStackConfig } from "./offline/program";
+import { stackContext } from "./offline/stack-context";
 
 export const DOC_PATH = path.resolve(__dirname, "..", "docs", "k8s-deployment.md");
 export const README_PATH = path.resolve(__dirname, "..", "README.md");
@@ -32,15 +29,7 @@ function table(header: string[], rows: string[][]): string {
     return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
 }
 
-function stackContext(stack: string, overrides: Record<string, unknown> = {}) {
-    const cfg = readStackConfig(stack);
-    const values = { ...cfg.values };
-    for (const [k, v] of Object.entries(overrides)) values[`vmafx:${k}`] = JSON.stringify(v);
-    const args = loadStackArgs("vmafx", { all: () => values, secret: () => pulumi.output("") });
-    return makeContext(validateArgs("vmafx", args, "vmafx:"));
-}
-
-function policyTable(ctx: ReturnType<typeof makeContext>): string {
+function policyTable(ctx: BuildContext): string {
     return table(
         ["Policy", "Direction", "Selected pods", "Peers", "Ports", "Purpose", "Config keys"],
         networkPolicyRows(ctx).map((r) => [`\`${r.name}\``, r.direction, r.selects, r.peers, r.ports, r.purpose, r.configKeys.split(", ").map((k) => `\`${k}\``).join(", ")]),
