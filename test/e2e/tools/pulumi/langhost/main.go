@@ -11,11 +11,16 @@
 //   - RunPlugin(kind=analyzer) serves a small Analyzer proxy: on ConfigureStack it starts
 //     `node <@pulumi/pulumi/cmd/run-policy-pack> <engine> <pack dir>` with PULUMI_NODEJS_STACK/PROJECT/… and
 //     PULUMI_CONFIG set from the request, then relays every Analyzer call to it;
+//   - RunPlugin(kind=resource) starts a source-based provider such as a component package (PulumiPlugin.yaml
+//     `runtime: nodejs`): `node <@pulumi/pulumi/cmd/run-plugin> <plugin dir> <engine>`, which hosts the package's
+//     ComponentResources through the SDK's component provider; its output and exit code are streamed back;
+//   - InstallDependencies runs the package manager the directory's lockfile names (npm unless yarn.lock or
+//     pnpm-lock.yaml), as `pulumi package add` and `pulumi install` ask for source-based plugins;
 //   - GetRequiredPackages reads the `pulumi` field of the packages in node_modules (resource plugins);
 //   - GetPluginInfo returns the version stamped with -ldflags -X main.version=….
 //
-// Everything else (program generation, dependency installation, packing) is not needed by `pulumi preview|up|destroy`
-// and stays Unimplemented, which the engine reports as such if it is ever called.
+// Everything else (program generation, SDK generation and linking, packing) is not needed by the tests and stays
+// Unimplemented, which the engine reports as such if it is ever called.
 package main
 
 import (
@@ -38,7 +43,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 )
@@ -363,35 +370,104 @@ func (h *languageHost) GetRequiredPlugins(
 	return resp, nil
 }
 
-// streamWriter sends each line written to it as RunPlugin stdout or stderr.
+// streamWriter relays what a child process writes as messages of a gRPC stream (RunPlugin, InstallDependencies).
 type streamWriter struct {
-	mu     *sync.Mutex
-	server grpc.ServerStreamingServer[pulumirpc.RunPluginResponse]
-	stderr bool
+	mu   *sync.Mutex
+	send func(data []byte) error
 }
 
 func (w *streamWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	data := append([]byte(nil), p...)
-	var err error
-	if w.stderr {
-		err = w.server.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: data}})
-	} else {
-		err = w.server.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: data}})
-	}
-	if err != nil {
+	if err := w.send(append([]byte(nil), p...)); err != nil {
 		return 0, err
 	}
 	return len(p), nil
 }
 
+// pluginStreams are the stdout and stderr writers of a RunPlugin stream.
+func pluginStreams(server grpc.ServerStreamingServer[pulumirpc.RunPluginResponse]) (io.Writer, io.Writer) {
+	mu := &sync.Mutex{}
+	stdout := &streamWriter{mu: mu, send: func(b []byte) error {
+		return server.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: b}})
+	}}
+	stderr := &streamWriter{mu: mu, send: func(b []byte) error {
+		return server.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: b}})
+	}}
+	return stdout, stderr
+}
+
+// exitCode is a finished command's exit status as the engine expects it (-1 when it did not run or was killed).
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	return -1
+}
+
+// pluginEnv is the environment the engine asked for (the host's own when it sent none) plus the Node.js settings.
+func pluginEnv(req *pulumirpc.RunPluginRequest) []string {
+	env := req.GetEnv()
+	if len(env) == 0 {
+		env = os.Environ()
+	}
+	return append(append([]string{}, env...), nodeEnv(req.GetInfo())...)
+}
+
 func (h *languageHost) RunPlugin(
 	req *pulumirpc.RunPluginRequest, server grpc.ServerStreamingServer[pulumirpc.RunPluginResponse],
 ) error {
-	if req.GetKind() != "analyzer" {
-		return fmt.Errorf("this test language host runs only policy packs (kind analyzer), not %q", req.GetKind())
+	switch req.GetKind() {
+	case "analyzer":
+		return h.runPolicyPack(req, server)
+	case "resource", "":
+		return h.runResourcePlugin(req, server)
+	default:
+		return status.Errorf(codes.Unimplemented, "this language host runs policy packs and resource providers, not %q plugins", req.GetKind())
 	}
+}
+
+// runResourcePlugin runs a source-based provider (a component package) through the SDK's run-plugin entry, which
+// loads the package, finds its ComponentResources and serves them with the component provider host. The engine
+// reads the port from the first stdout line, as for a provider binary.
+func (h *languageHost) runResourcePlugin(
+	req *pulumirpc.RunPluginRequest, server grpc.ServerStreamingServer[pulumirpc.RunPluginResponse],
+) error {
+	dir := programDir(req.GetInfo(), req.GetPwd())
+	ctx := server.Context()
+	runPlugin, err := resolveModule(ctx, dir, "@pulumi/pulumi/cmd/run-plugin")
+	if err != nil {
+		return err
+	}
+	program := dir
+	if e := req.GetInfo().GetEntryPoint(); e != "" && e != "." {
+		program = filepath.Join(dir, e)
+	}
+	args := append(append(nodeArgs(req.GetInfo()), runPlugin, program), req.GetArgs()...)
+	stdout, stderr := pluginStreams(server)
+
+	cmd := exec.CommandContext(ctx, "node", args...)
+	// The plugin's own directory, so its tsconfig.json and node_modules are the ones TypeScript and require see.
+	cmd.Dir = dir
+	cmd.Env = pluginEnv(req)
+	cmd.Stdout = stdout
+	cmd.Stderr = stderr
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 10 * time.Second
+	code := exitCode(cmd.Run())
+	if ctx.Err() != nil {
+		return nil
+	}
+	return server.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: int32(code)}})
+}
+
+func (h *languageHost) runPolicyPack(
+	req *pulumirpc.RunPluginRequest, server grpc.ServerStreamingServer[pulumirpc.RunPluginResponse],
+) error {
 	dir := programDir(req.GetInfo(), req.GetPwd())
 	ctx := server.Context()
 	runPolicyPack, err := resolveModule(ctx, dir, "@pulumi/pulumi/cmd/run-policy-pack")
@@ -402,20 +478,13 @@ func (h *languageHost) RunPlugin(
 	if len(req.GetArgs()) > 0 {
 		engine = req.GetArgs()[0]
 	}
-	mu := &sync.Mutex{}
-	stdout := &streamWriter{mu: mu, server: server}
-	stderr := &streamWriter{mu: mu, server: server, stderr: true}
-
-	env := req.GetEnv()
-	if len(env) == 0 {
-		env = os.Environ()
-	}
+	stdout, stderr := pluginStreams(server)
 	p := &analyzerProxy{
 		ctx:    ctx,
 		dir:    dir,
 		engine: engine,
 		node:   append(nodeArgs(req.GetInfo()), runPolicyPack, engine, dir),
-		env:    append(append([]string{}, env...), nodeEnv(req.GetInfo())...),
+		env:    pluginEnv(req),
 		stderr: stderr,
 		stdout: stdout,
 		exited: make(chan int, 1),
@@ -443,6 +512,44 @@ func (h *languageHost) RunPlugin(
 	}
 	close(p.cancel)
 	return server.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: int32(code)}})
+}
+
+// InstallDependencies installs a program's or a source-based plugin's packages with the package manager its lockfile
+// names, streaming the manager's output back.
+func (h *languageHost) InstallDependencies(
+	req *pulumirpc.InstallDependenciesRequest, server grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
+) error {
+	dir := programDir(req.GetInfo(), req.GetDirectory())
+	manager := []string{"npm", "install", "--no-audit", "--no-fund"}
+	switch {
+	case fileExists(filepath.Join(dir, "pnpm-lock.yaml")):
+		manager = []string{"pnpm", "install"}
+	case fileExists(filepath.Join(dir, "yarn.lock")):
+		manager = []string{"yarn", "install"}
+	}
+	if _, err := exec.LookPath(manager[0]); err != nil {
+		return fmt.Errorf("installing the dependencies of %s needs %s on PATH: %w", dir, manager[0], err)
+	}
+	mu := &sync.Mutex{}
+	stdout := &streamWriter{mu: mu, send: func(b []byte) error {
+		return server.Send(&pulumirpc.InstallDependenciesResponse{Stdout: b})
+	}}
+	stderr := &streamWriter{mu: mu, send: func(b []byte) error {
+		return server.Send(&pulumirpc.InstallDependenciesResponse{Stderr: b})
+	}}
+	cmd := exec.CommandContext(server.Context(), manager[0], manager[1:]...)
+	cmd.Dir = dir
+	cmd.Stdout = stdout
+	cmd.Stderr = stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("`%s` in %s failed: %w", strings.Join(manager, " "), dir, err)
+	}
+	return nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // analyzerProxy stands between the engine and the Node.js policy pack. The pack reads the stack it analyses from its
@@ -529,15 +636,7 @@ func (p *analyzerProxy) start(extraEnv []string) (pulumirpc.AnalyzerClient, erro
 		_, _ = io.Copy(p.stdout, r)
 	}()
 	go func() {
-		err := cmd.Wait()
-		code := 0
-		if err != nil {
-			code = -1
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				code = ee.ExitCode()
-			}
-		}
+		code := exitCode(cmd.Wait())
 		p.doneCh <- code
 		p.exited <- code
 	}()
