@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Builds, or reuses, the binaries of the real-engine end-to-end test (issue #5), from Go modules only:
+# Builds, or reuses, the binaries of the real-engine end-to-end test (issues #5 and #6), from Go modules only:
 #   pulumi, pulumi-language-nodejs        test/e2e/tools/pulumi    (CLI: github.com/pulumi/pulumi/pkg/v3)
+#   pulumi-language-yaml                  test/e2e/tools/yaml      (github.com/pulumi/pulumi-yaml)
 #   pulumi-resource-kubernetes            test/e2e/tools/provider  (github.com/pulumi/pulumi-kubernetes/provider/v4)
 #   kube-apiserver, kubectl, etcd         test/e2e/tools/kube      (k8s.io/kubernetes + go.etcd.io/etcd/server/v3)
 #
-# Binaries are cached outside the repository at
-#   ${VMAFX_E2E_CACHE:-$HOME/.cache/vmafx-e2e}/<versions>-<hash of the wrapper modules>/bin
-# so a second run only checks that they are there. Progress and per-binary build times go to stderr; the only
-# line on stdout is the bin directory. Any build failure exits non-zero.
+# Each binary is cached outside the repository under a key of exactly its own inputs (its wrapper module's go.mod and
+# go.sum, its own Go sources, the Go version, the recipe), at
+#   ${VMAFX_E2E_CACHE:-$HOME/.cache/vmafx-e2e}/store/<binary>-<key>/
+# so editing one language host rebuilds that host only. The binaries are then linked into
+#   ${VMAFX_E2E_CACHE:-$HOME/.cache/vmafx-e2e}/<versions>_<hash of all keys>/bin
+# Progress and per-binary build times go to stderr; the only line on stdout is the bin directory. Any build failure
+# exits non-zero.
 #
 #   VMAFX_E2E_CACHE   cache root (default ~/.cache/vmafx-e2e)
 #   VMAFX_E2E_NICE    niceness of the go builds (default 10), so other work on a 2-core machine stays responsive
@@ -18,7 +22,7 @@ TOOLS="$HERE/tools"
 CACHE_ROOT="${VMAFX_E2E_CACHE:-$HOME/.cache/vmafx-e2e}"
 NICE="${VMAFX_E2E_NICE:-10}"
 # Bump when a build flag or the layout below changes, so old cache entries are not reused.
-RECIPE=1
+RECIPE=2
 
 log() { echo "[build-toolchain] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -45,48 +49,75 @@ ETCD_VERSION="$(modver "$TOOLS/kube" go.etcd.io/etcd/server/v3)"
 # The provider stamps its module version without the leading v (as upstream's VERSION=4.x.y does).
 PROVIDER_VERSION="${PROVIDER_MODVER#v}"
 
-HASH="$(cd "$HERE" && { echo "recipe $RECIPE"; go version; cat tools/*/go.mod tools/*/go.sum;
-    find tools -name '*.go' | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-12)"
+GOVERSION="$(go env GOVERSION)"
+# inputs_key <files or directories…>: a short hash of the recipe, the Go version and the named inputs (paths
+# relative to tools/; directories contribute their *.go files).
+inputs_key() {
+    (cd "$TOOLS" && { echo "recipe $RECIPE $GOVERSION"; for f in "$@"; do
+        if [[ -d "$f" ]]; then find "$f" -name '*.go' | LC_ALL=C sort | while read -r g; do echo "== $g"; cat "$g"; done
+        else echo "== $f"; cat "$f"; fi
+    done; } | sha256sum | cut -c1-12)
+}
+K_PULUMI="$(inputs_key pulumi/go.mod pulumi/go.sum)"
+K_NODEJS="$(inputs_key pulumi/go.mod pulumi/go.sum pulumi/langhost)"
+K_YAML="$(inputs_key yaml/go.mod yaml/go.sum yaml/langhost)"
+K_PROVIDER="$(inputs_key provider/go.mod provider/go.sum)"
+K_KUBE="$(inputs_key kube/go.mod kube/go.sum)"
+YAML_VERSION="$(modver "$TOOLS/yaml" github.com/pulumi/pulumi-yaml)"
+[[ -n "$YAML_VERSION" ]] || die "could not read the pulumi-yaml version from $TOOLS/yaml/go.mod"
+
+HASH="$(echo "$K_PULUMI $K_NODEJS $K_YAML $K_PROVIDER $K_KUBE" | sha256sum | cut -c1-12)"
 KEY="pulumi-${PULUMI_VERSION}_k8sprov-${PROVIDER_MODVER}_kube-${KUBE_VERSION}_etcd-${ETCD_VERSION}_${HASH}"
 DIR="$CACHE_ROOT/$KEY"
 BIN="$DIR/bin"
-mkdir -p "$BIN" "$DIR/logs"
+STORE="$CACHE_ROOT/store"
+mkdir -p "$BIN" "$DIR/logs" "$STORE"
 log "cache: $DIR"
 
 declare -a TIMINGS=()
-# build <name> <wrapper dir> <go build args...>: builds $BIN/<name> unless a complete earlier build is there.
+# build <name> <key> <wrapper dir> <go build args...>: puts $STORE/<name>-<key>/<name> into $BIN, building it first
+# unless a complete earlier build is there.
 build() {
-    local name="$1" dir="$2"; shift 2
-    if [[ -x "$BIN/$name" && -f "$BIN/.$name.ok" ]]; then
-        TIMINGS+=("$name: cached")
-        return 0
+    local name="$1" key="$2" dir="$3"; shift 3
+    local out="$STORE/$name-$key"
+    if [[ -x "$out/$name" && -f "$out/.ok" ]]; then
+        TIMINGS+=("$name: cached ($out)")
+    else
+        rm -rf "$out"
+        mkdir -p "$out"
+        local logf="$DIR/logs/$name.log" start end
+        log "building $name (log: $logf)"
+        start=$(date +%s)
+        if ! (cd "$dir" && nice -n "$NICE" go build -trimpath -o "$out/$name" "$@") >"$logf" 2>&1; then
+            tail -n 40 "$logf" >&2
+            die "building $name failed (full log: $logf)"
+        fi
+        end=$(date +%s)
+        touch "$out/.ok"
+        TIMINGS+=("$name: built in $((end - start)) s")
+        log "built $name in $((end - start)) s"
     fi
-    rm -f "$BIN/.$name.ok"
-    local logf="$DIR/logs/$name.log" start end
-    log "building $name (log: $logf)"
-    start=$(date +%s)
-    if ! (cd "$dir" && nice -n "$NICE" go build -trimpath -o "$BIN/$name.tmp" "$@") >"$logf" 2>&1; then
-        tail -n 40 "$logf" >&2
-        die "building $name failed (full log: $logf)"
-    fi
-    mv -f "$BIN/$name.tmp" "$BIN/$name"
-    end=$(date +%s)
-    touch "$BIN/.$name.ok"
-    TIMINGS+=("$name: built in $((end - start)) s")
-    log "built $name in $((end - start)) s"
+    # A hard link (a copy across file systems), not a symlink: the CLI looks for language hosts next to the path
+    # of its own executable, with symlinks resolved.
+    rm -f "$BIN/$name"
+    ln "$out/$name" "$BIN/$name" 2>/dev/null || cp "$out/$name" "$BIN/$name"
 }
 
 # --- Pulumi CLI and the Node.js language host ------------------------------------------------------------------
 PULUMI_X="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION#v}"
-build pulumi "$TOOLS/pulumi" -tags osusergo,grpcnotrace -ldflags "-s -w $PULUMI_X" \
+build pulumi "$K_PULUMI" "$TOOLS/pulumi" -tags osusergo,grpcnotrace -ldflags "-s -w $PULUMI_X" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-build pulumi-language-nodejs "$TOOLS/pulumi" -ldflags "-s -w -X main.version=${PULUMI_VERSION#v}" ./langhost
+build pulumi-language-nodejs "$K_NODEJS" "$TOOLS/pulumi" -ldflags "-s -w -X main.version=${PULUMI_VERSION#v}" ./langhost
+
+# --- Pulumi YAML language host (upstream's, plus the Link call; see tools/yaml/langhost) -------------------------
+build pulumi-language-yaml "$K_YAML" "$TOOLS/yaml" \
+    -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_VERSION}" ./langhost
 
 # --- pulumi-kubernetes provider -----------------------------------------------------------------------------------
 # Its main package embeds schema-embed.json and terraform-mapping-embed.json, which are gitignored upstream and so
 # missing from the module zip: copy the command directory out of the module cache and run its generate step.
-if [[ ! -x "$BIN/pulumi-resource-kubernetes" || ! -f "$BIN/.pulumi-resource-kubernetes.ok" ]]; then
-    SRC="$DIR/src/provider"
+SRC="$STORE/src-provider-$K_PROVIDER"
+if [[ ! -f "$STORE/pulumi-resource-kubernetes-$K_PROVIDER/.ok" ]]; then
     rm -rf "$SRC"
     mkdir -p "$SRC/cmd/pulumi-resource-kubernetes"
     cp "$TOOLS/provider/go.mod" "$TOOLS/provider/go.sum" "$SRC/"
@@ -106,7 +137,7 @@ if [[ ! -x "$BIN/pulumi-resource-kubernetes" || ! -f "$BIN/.pulumi-resource-kube
     done
     TIMINGS+=("provider generate step: $(( $(date +%s) - gstart )) s")
 fi
-build pulumi-resource-kubernetes "$DIR/src/provider" \
+build pulumi-resource-kubernetes "$K_PROVIDER" "$SRC" \
     -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PROVIDER_VERSION" \
     ./cmd/pulumi-resource-kubernetes
 # The directory the e2e project names as its kubernetes provider plugin (Pulumi.yaml `plugins.providers[].path`).
@@ -121,9 +152,9 @@ for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     KX+=" -X $p.gitVersion=v$KV -X $p.gitMajor=$KMAJOR -X $p.gitMinor=$KMINOR -X $p.gitTreeState=clean"
     KX+=" -X $p.buildDate=$KDATE"
 done
-build kube-apiserver "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kube-apiserver
-build kubectl "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kubectl
-build etcd "$TOOLS/kube" -ldflags "-s -w" go.etcd.io/etcd/server/v3
+build kube-apiserver "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kube-apiserver
+build kubectl "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kubectl
+build etcd "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w" go.etcd.io/etcd/server/v3
 
 # --- checks: every binary runs and reports the pinned version ----------------------------------------------------
 check() { # <expected substring> <command...>
@@ -140,6 +171,7 @@ check "${ETCD_VERSION#v}" "$BIN/etcd" --version
 cat >"$DIR/versions.txt" <<EOF
 pulumi (CLI)                 v${PULUMI_VERSION#v}   github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION
 pulumi-language-nodejs       ${PULUMI_VERSION#v}    test/e2e/tools/pulumi/langhost against github.com/pulumi/pulumi/sdk/v3@v${PULUMI_SDK_VERSION#v}
+pulumi-language-yaml         ${YAML_VERSION#v}    github.com/pulumi/pulumi-yaml@$YAML_VERSION + Link (test/e2e/tools/yaml/langhost)
 pulumi-resource-kubernetes   $PROVIDER_VERSION   github.com/pulumi/pulumi-kubernetes/provider/v4@$PROVIDER_MODVER (sdk/v4 => $PROVIDER_SDK_VERSION)
 kube-apiserver, kubectl      v$KV   k8s.io/kubernetes@$KUBE_VERSION
 etcd                         ${ETCD_VERSION#v}   go.etcd.io/etcd/server/v3@$ETCD_VERSION
