@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run e2e`: the real-engine end-to-end test of issue #5.
+# `npm run e2e`: the real-engine end-to-end test of issues #5 and #6.
 #
 #  1. Builds or reuses the toolchain (test/e2e/build-toolchain.sh).
 #  2. Copies the project into a temp dir (committed files are never touched), logs in to a file backend there and
@@ -7,10 +7,16 @@
 #  3. `pulumi preview --stack <s> --policy-pack policy-pack --policy-pack-config stacks/policy-config.<s>.json` must
 #     pass for prod and dev; on a throwaway copy of prod whose object-store CIDR is 0.0.0.0/0 it must fail, naming the
 #     prod egress policy.
-#  4. Starts etcd and kube-apiserver on loopback, `pulumi up` dev and prod against them, and checks with kubectl
-#     (test/e2e/verify.ts): objects exist, restricted namespace labels, server-side dry-run Pods from every pod
-#     template admitted, a non-compliant Pod rejected by PodSecurity, applied objects == offline render.
-#  5. `pulumi destroy` both stacks and stops the servers, also when a step fails (trap).
+#  4. Starts etcd and kube-apiserver on loopback.
+#  5. The component package from other languages (package.sh): `pulumi package add` of the package's sources into a
+#     copy of examples/yaml, `pulumi package get-schema` equal to `npm run schema`, examples/python run against the
+#     Python SDK generated from that schema, `pulumi preview` of the YAML example with the policy pack against the API
+#     server (checked by verify.ts against VmafxStack built in TypeScript), and the same preview with 0.0.0.0/0
+#     object-store egress blocked.
+#  6. `pulumi up` dev and prod against the API server, and checks with kubectl (test/e2e/verify.ts): objects exist,
+#     restricted namespace labels, server-side dry-run Pods from every pod template admitted, a non-compliant Pod
+#     rejected by PodSecurity, applied objects == offline render.
+#  7. `pulumi destroy` both stacks and stops the servers, also when a step fails (trap).
 #
 #   VMAFX_E2E_KEEP=1   keep the temp dir (logs, state, kubeconfig) for debugging
 set -euo pipefail
@@ -117,11 +123,18 @@ trap 'exit 130' INT TERM
 # The copy runs test/e2e/program/e2e-main.ts (the project's index.ts re-exported; see that file) and names the built
 # provider binary as its kubernetes plugin (`plugins.providers` without a version matches any requested version),
 # so the CLI never looks for a download.
+# copy_sources <dest>: the working tree without git data, installed packages or build output, as a clone holds it.
+copy_sources() {
+    mkdir -p "$1"
+    tar -C "$ROOT" --exclude=./.git --exclude=./node_modules --exclude=./rendered --exclude='./policy-pack/node_modules' \
+        --exclude=./.pulumi --exclude=./components/bin -cf - . | tar -C "$1" -xf -
+}
+
 copy_project() { # <dest>
     local dest="$1"
-    mkdir -p "$dest"
-    tar -C "$ROOT" --exclude=./.git --exclude=./node_modules --exclude=./rendered --exclude='./policy-pack/node_modules' \
-        --exclude=./.pulumi -cf - . | tar -C "$dest" -xf -
+    copy_sources "$dest"
+    # The project's own components/bin (built by npm ci's prepare), which node_modules/vmafx points to.
+    cp -a "$ROOT/components/bin" "$dest/components/bin"
     ln -s "$ROOT/node_modules" "$dest/node_modules"
     if [[ -d "$ROOT/policy-pack/node_modules" ]]; then
         ln -s "$ROOT/policy-pack/node_modules" "$dest/policy-pack/node_modules"
@@ -149,6 +162,8 @@ for s in dev prod; do
         { cat "$WORK/logs/stack-init-$s.log"; exit 1; }
 done
 ok "file backend file://$WORK/state with stacks dev and prod from the committed stack files"
+
+TS_NODE="$ROOT/node_modules/.bin/ts-node"
 
 # --- previews with the policy pack ------------------------------------------------------------------------------
 # The prod egress policy's name: the key of stacks/policy-config.prod.json whose name mentions egress.
@@ -264,8 +279,13 @@ done
 ok "kube-apiserver $(kubectl version -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).serverVersion.gitVersion))') ready on 127.0.0.1:$P_API (PodSecurity admission on by default)"
 T_CLUSTER=$(($(date +%s) - T_CLUSTER0))
 
+# --- the component package from YAML and Python: package add, schema, Python SDK, YAML preview with the pack -------
+T_PACKAGE0=$(date +%s)
+# shellcheck source=test/e2e/package.sh
+source "$HERE/package.sh"
+T_PACKAGE=$(($(date +%s) - T_PACKAGE0))
+
 # --- pulumi up, checks, destroy ------------------------------------------------------------------------------------
-TS_NODE="$ROOT/node_modules/.bin/ts-node"
 T_UP0=$(date +%s)
 for s in dev prod; do
     say "pulumi up --yes --stack $s"
@@ -315,6 +335,6 @@ UP_STACKS=()
 T_DESTROY=$(($(date +%s) - T_DESTROY0))
 stop_servers
 
-say "timings: toolchain ${T_TOOLCHAIN}s, previews ${T_PREVIEW}s, cluster start ${T_CLUSTER}s, up+checks ${T_UP}s, destroy ${T_DESTROY}s, total $(($(date +%s) - T0))s"
+say "timings: toolchain ${T_TOOLCHAIN}s, previews ${T_PREVIEW}s, cluster start ${T_CLUSTER}s, component package ${T_PACKAGE}s, up+checks ${T_UP}s, destroy ${T_DESTROY}s, total $(($(date +%s) - T0))s"
 echo "e2e: $PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 ]]

@@ -1,7 +1,23 @@
 // Unit tests of the pure parts of test/e2e/verify.ts (no cluster needed): which objects come from the stack state,
-// which Pod a pod template gives, and that the render/cluster comparison catches what it should.
+// which Pod a pod template gives, that the render/cluster comparison catches what it should, and how the YAML
+// example's preview is read and compared with its TypeScript twin.
 import * as assert from "assert";
-import { canonical, compareWithRender, objectsInState, podFromTemplate, securityContexts } from "./verify";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+    canonical,
+    compareNetworkPolicySpecs,
+    compareWithRender,
+    componentOfYamlProgram,
+    objectsInState,
+    plannedResources,
+    podFromTemplate,
+    renderYamlProgramTwin,
+    securityContexts,
+} from "./verify";
+
+const YAML_EXAMPLE = path.join(__dirname, "..", "..", "examples", "yaml", "Pulumi.yaml");
 
 const deployment = {
     apiVersion: "apps/v1",
@@ -79,5 +95,64 @@ describe("e2e verify helpers", () => {
             allowPrivilegeEscalation: true,
             capabilities: { drop: ["ALL"] },
         });
+    });
+
+    it("compares NetworkPolicy specs whatever the key order, and names a changed except", () => {
+        const policy = {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "node-egress", namespace: "vmafx" },
+            spec: { policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "10.20.0.0/16", except: ["10.20.128.0/20"] } }] }] },
+        };
+        assert.deepStrictEqual(compareNetworkPolicySpecs([policy], [JSON.parse(canonical(policy))]), []);
+        const widened = JSON.parse(JSON.stringify(policy));
+        widened.spec.egress[0].to[0].ipBlock.except = [];
+        assert.deepStrictEqual(
+            compareNetworkPolicySpecs([policy, deployment], [widened, deployment]).map((d) => d.what),
+            ["spec of NetworkPolicy/vmafx/node-egress"],
+        );
+    });
+
+    it("reads the one VmafxStack of a YAML program, and refuses a program with none or two", () => {
+        const { name, properties } = componentOfYamlProgram(YAML_EXAMPLE);
+        assert.strictEqual(name, "vmafx");
+        assert.strictEqual((properties.networkPolicy as any).enabled, true);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmafx-yaml-"));
+        try {
+            const none = path.join(dir, "none.yaml");
+            fs.writeFileSync(none, "name: x\nruntime: yaml\nresources: {}\n");
+        assert.throws(() => componentOfYamlProgram(none), /expected one vmafx:index:VmafxStack resource, found 0/);
+            const two = path.join(dir, "two.yaml");
+            fs.writeFileSync(two, "resources:\n  a: {type: vmafx:index:VmafxStack}\n  b: {type: vmafx:index:VmafxStack}\n");
+        assert.throws(() => componentOfYamlProgram(two), /found 2/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("takes planned resources from `pulumi preview --json` steps, skipping steps without a new state", () => {
+        const preview = {
+            steps: [
+                { op: "create", urn: "urn:a", newState: { type: "vmafx:index:VmafxStack", inputs: {} } },
+                { op: "create", urn: "urn:b", newState: { type: "kubernetes:core/v1:Namespace", parent: "urn:a", inputs: namespace } },
+                { op: "delete", urn: "urn:c", oldState: { type: "kubernetes:core/v1:ConfigMap" } },
+            ],
+        };
+        assert.deepStrictEqual(plannedResources(preview), [
+            { urn: "urn:a", type: "vmafx:index:VmafxStack", parent: undefined, inputs: {} },
+            { urn: "urn:b", type: "kubernetes:core/v1:Namespace", parent: "urn:a", inputs: namespace },
+        ]);
+    });
+
+    it("the YAML example is valid VmafxStack input: its twin renders NetworkPolicies with the example's narrowed CIDRs", async () => {
+        const objects = await renderYamlProgramTwin(YAML_EXAMPLE, "prod");
+        const ns = objects.find((o) => o.kind === "Namespace")!;
+        assert.strictEqual(ns.metadata.name, "vmafx-yaml");
+        assert.strictEqual(ns.metadata.labels["pod-security.kubernetes.io/enforce-version"], "v1.33");
+        const egress = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "vmafx-node-to-object-store-egress")!;
+        assert.deepStrictEqual(egress.spec.egress[0].to, [{ ipBlock: { cidr: "10.20.0.0/16", except: ["10.20.128.0/20"] } }]);
+        const apiserver = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "vmafx-operator-to-apiserver-egress")!;
+        assert.deepStrictEqual(apiserver.spec.egress[0].ports.map((p: any) => p.port), [443, 6443]);
+        assert.strictEqual(objects.filter((o) => o.kind === "Deployment").length, 3);
     });
 });

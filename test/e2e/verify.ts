@@ -1,13 +1,17 @@
-// Checks of the end-to-end run (issue #5) against the real kube-apiserver, driven by test/e2e/run.sh:
+// Checks of the end-to-end run (issues #5 and #6) against the real kube-apiserver, driven by test/e2e/run.sh:
 //
 //   ts-node --transpile-only test/e2e/verify.ts applied   --stack S --export state.json --render DIR --kubectl BIN
 //   ts-node --transpile-only test/e2e/verify.ts destroyed --stack S --export state.json --kubectl BIN
+//   ts-node --transpile-only test/e2e/verify.ts yaml-preview --stack S --preview preview.json --program Pulumi.yaml
 //
 // applied: every Kubernetes object in the stack's state exists in the cluster; every Namespace carries the
 // restricted Pod Security labels; a Pod built from every pod template (as applied, and as the offline render wrote
 // it) is admitted by a server-side dry run; a deliberately non-compliant Pod is rejected with "violates
 // PodSecurity"; the applied objects match the offline render of the same stack (kinds, names, security contexts).
 // destroyed: none of those objects is left (a Namespace may stay Terminating: no namespace controller runs).
+// yaml-preview: `pulumi preview --json` of a Pulumi YAML program using the component package planned one VmafxStack,
+// every Kubernetes object under it, and the same objects (kinds, names, apiVersions, security contexts,
+// NetworkPolicy specs) as VmafxStack constructed directly in TypeScript with the same properties.
 //
 // Prints one PASS/FAIL line per check and a closing "verify: N passed, N failed"; exits 1 on any failure.
 import { spawnSync } from "child_process";
@@ -15,6 +19,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseArgs } from "util";
+import { kubernetesObjects, runProgram } from "../../tools/offline/program";
 
 export type K8sObject = Record<string, any>;
 
@@ -136,6 +141,55 @@ export function compareWithRender(render: K8sObject[], applied: K8sObject[]): Di
         }
     }
     return diffs;
+}
+
+/** NetworkPolicy specs that differ between two sets of objects (both must hold the policy). */
+export function compareNetworkPolicySpecs(expected: K8sObject[], actual: K8sObject[]): Difference[] {
+    const a = new Map(actual.filter((o) => o.kind === "NetworkPolicy").map((o) => [refKey(refOf(o)), o]));
+    return expected
+        .filter((o) => o.kind === "NetworkPolicy" && a.has(refKey(refOf(o))))
+        .filter((o) => canonical(o.spec) !== canonical(a.get(refKey(refOf(o)))!.spec))
+        .map((o) => ({ what: `spec of ${refKey(refOf(o))}`, render: canonical(o.spec), cluster: canonical(a.get(refKey(refOf(o)))!.spec) }));
+}
+
+export const COMPONENT_TYPE = "vmafx:index:VmafxStack";
+
+/** The name and properties of the one VmafxStack resource of a Pulumi YAML program. */
+export function componentOfYamlProgram(file: string): { name: string; properties: Record<string, unknown> } {
+    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { resources?: Record<string, any> } | undefined;
+    const found = Object.entries(doc?.resources ?? {}).filter(([, r]) => r?.type === COMPONENT_TYPE);
+    if (found.length !== 1) throw new Error(`${file}: expected one ${COMPONENT_TYPE} resource, found ${found.length}`);
+    const [name, resource] = found[0];
+    return { name, properties: resource.properties ?? {} };
+}
+
+/**
+ * The Kubernetes objects of VmafxStack constructed directly in TypeScript with the properties of a YAML program's
+ * VmafxStack (program/yaml-example-twin.ts), evaluated under mocks.
+ */
+export async function renderYamlProgramTwin(programFile: string, stack: string): Promise<K8sObject[]> {
+    process.env.VMAFX_YAML_PROGRAM = programFile;
+    try {
+        const program = path.join(__dirname, "program", "yaml-example-twin.ts");
+        // The twin reads no stack config: the YAML program's properties are its whole input.
+        return kubernetesObjects(await runProgram({ stack, config: { file: programFile, values: {}, secretKeys: [] }, program }));
+    } finally {
+        delete process.env.VMAFX_YAML_PROGRAM;
+    }
+}
+
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    parent?: string;
+    inputs: K8sObject;
+}
+
+/** Resources a `pulumi preview --json` plans to create or update. */
+export function plannedResources(preview: any): PlannedResource[] {
+    return ((preview?.steps ?? []) as any[])
+        .filter((s) => s.newState)
+        .map((s) => ({ urn: s.urn, type: s.newState.type, parent: s.newState.parent, inputs: s.newState.inputs ?? {} }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -271,7 +325,40 @@ function checkDestroyed(stack: string, refs: ObjectRef[], bin: string): void {
     }
 }
 
-function main(): void {
+async function checkYamlPreview(stack: string, previewFile: string, programFile: string): Promise<void> {
+    const planned = plannedResources(JSON.parse(fs.readFileSync(previewFile, "utf8")));
+    const { name } = componentOfYamlProgram(programFile);
+    const components = planned.filter((r) => r.type === COMPONENT_TYPE);
+    if (components.length === 1 && components[0].urn.endsWith(`::${name}`)) {
+        pass(`${stack}: the preview plans one ${COMPONENT_TYPE} named ${name}, served by the component provider`);
+    } else {
+        fail(`${stack}: expected one ${COMPONENT_TYPE} named ${name} in the preview, found ${components.map((c) => c.urn).join(", ") || "none"}`);
+        return;
+    }
+    const byUrn = new Map(planned.map((r) => [r.urn, r]));
+    const under = (r: PlannedResource): boolean => {
+        for (let p = r.parent; p; p = byUrn.get(p)?.parent) if (p === components[0].urn) return true;
+        return false;
+    };
+    const k8s = planned.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:"));
+    const orphans = k8s.filter((r) => !under(r));
+    if (k8s.length > 0 && orphans.length === 0) {
+        pass(`${stack}: all ${k8s.length} Kubernetes objects of the preview are children of the component`);
+    } else {
+        fail(`${stack}: Kubernetes objects outside the component: ${orphans.map((r) => r.urn).join(", ") || "(none planned)"}`);
+    }
+
+    const twin = await renderYamlProgramTwin(programFile, stack);
+    const previewed = k8s.map((r) => r.inputs);
+    const diffs = [...compareWithRender(twin, previewed), ...compareNetworkPolicySpecs(twin, previewed)];
+    if (diffs.length === 0) {
+        pass(`${stack}: the ${previewed.length} previewed objects equal VmafxStack constructed in TypeScript with the same properties (kinds, names, apiVersions, security contexts, NetworkPolicy specs)`);
+    } else {
+        for (const d of diffs) fail(`${stack}: the YAML program's preview differs from the TypeScript twin in ${d.what}: twin ${d.render}, preview ${d.cluster}`);
+    }
+}
+
+async function main(): Promise<void> {
     const { values, positionals } = parseArgs({
         allowPositionals: true,
         options: {
@@ -279,25 +366,40 @@ function main(): void {
             export: { type: "string" },
             render: { type: "string" },
             kubectl: { type: "string" },
+            preview: { type: "string" },
+            program: { type: "string" },
         },
     });
     const [phase] = positionals;
-    if (!values.stack || !values.export || !values.kubectl || !["applied", "destroyed"].includes(phase ?? "")) {
-        console.error("usage: verify.ts applied|destroyed --stack S --export state.json [--render DIR] --kubectl BIN");
+    const usage =
+        "usage: verify.ts applied|destroyed --stack S --export state.json [--render DIR] --kubectl BIN\n" +
+        "       verify.ts yaml-preview --stack S --preview preview.json --program Pulumi.yaml";
+    if (!values.stack || !["applied", "destroyed", "yaml-preview"].includes(phase ?? "")) {
+        console.error(usage);
         process.exit(2);
     }
-    const refs = objectsInState(JSON.parse(fs.readFileSync(values.export, "utf8")));
-    if (phase === "applied") {
-        if (!values.render) {
-            console.error("verify.ts applied needs --render DIR");
+    if (phase === "yaml-preview") {
+        if (!values.preview || !values.program) {
+            console.error(usage);
             process.exit(2);
         }
-        checkApplied(values.stack, refs, values.render, values.kubectl);
+        await checkYamlPreview(values.stack, values.preview, values.program);
     } else {
-        checkDestroyed(values.stack, refs, values.kubectl);
+        if (!values.export || !values.kubectl || (phase === "applied" && !values.render)) {
+            console.error(usage);
+            process.exit(2);
+        }
+        const refs = objectsInState(JSON.parse(fs.readFileSync(values.export, "utf8")));
+        if (phase === "applied") checkApplied(values.stack, refs, values.render!, values.kubectl);
+        else checkDestroyed(values.stack, refs, values.kubectl);
     }
     console.log(`verify ${phase} ${values.stack}: ${passed} passed, ${failed} failed`);
     process.exit(failed === 0 ? 0 : 1);
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+    main().catch((e) => {
+        console.error(e);
+        process.exit(1);
+    });
+}
