@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds, or reuses, the binaries of the real-engine end-to-end test (issues #5 and #6), from Go modules only:
 #   pulumi, pulumi-language-nodejs,       test/e2e/tools/pulumi    (CLI: github.com/pulumi/pulumi/pkg/v3)
-#   pysdkgen (Python SDK generator)
+#     pysdkgen (Python SDK generator)
 #   pulumi-language-yaml                  test/e2e/tools/yaml      (github.com/pulumi/pulumi-yaml)
 #   pulumi-resource-kubernetes            test/e2e/tools/provider  (github.com/pulumi/pulumi-kubernetes/provider/v4)
 #   kube-apiserver, kubectl, etcd         test/e2e/tools/kube      (k8s.io/kubernetes + go.etcd.io/etcd/server/v3)

@@ -120,9 +120,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- project copies -------------------------------------------------------------------------------------------
-# The copy runs test/e2e/program/e2e-main.ts (the project's index.ts re-exported; see that file) and names the built
-# provider binary as its kubernetes plugin (`plugins.providers` without a version matches any requested version),
-# so the CLI never looks for a download.
 # copy_sources <dest>: the working tree without git data, installed packages or build output, as a clone holds it.
 copy_sources() {
     mkdir -p "$1"
@@ -130,6 +127,9 @@ copy_sources() {
         --exclude=./.pulumi --exclude=./components/bin -cf - . | tar -C "$1" -xf -
 }
 
+# The copy runs test/e2e/program/e2e-main.ts (the project's index.ts re-exported; see that file) and names the built
+# provider binary as its kubernetes plugin (`plugins.providers` without a version matches any requested version),
+# so the CLI never looks for a download.
 copy_project() { # <dest>
     local dest="$1"
     copy_sources "$dest"
