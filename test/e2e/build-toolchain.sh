@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds, or reuses, the binaries of the real-engine end-to-end test (issues #5 and #6), from Go modules only:
 #   pulumi, pulumi-language-nodejs,       test/e2e/tools/pulumi    (CLI: github.com/pulumi/pulumi/pkg/v3)
-#     pysdkgen (Python SDK generator)
+#     sdkgen (Python and Go SDK generator)
 #   pulumi-language-yaml                  test/e2e/tools/yaml      (github.com/pulumi/pulumi-yaml)
 #   pulumi-resource-kubernetes            test/e2e/tools/provider  (github.com/pulumi/pulumi-kubernetes/provider/v4)
 #   kube-apiserver, kubectl, etcd         test/e2e/tools/kube      (k8s.io/kubernetes + go.etcd.io/etcd/server/v3)
@@ -61,14 +61,14 @@ inputs_key() {
 }
 K_PULUMI="$(inputs_key pulumi/go.mod pulumi/go.sum)"
 K_NODEJS="$(inputs_key pulumi/go.mod pulumi/go.sum pulumi/langhost)"
-K_PYSDKGEN="$(inputs_key pulumi/go.mod pulumi/go.sum pulumi/pysdkgen)"
+K_SDKGEN="$(inputs_key pulumi/go.mod pulumi/go.sum pulumi/sdkgen)"
 K_YAML="$(inputs_key yaml/go.mod yaml/go.sum yaml/langhost)"
 K_PROVIDER="$(inputs_key provider/go.mod provider/go.sum)"
 K_KUBE="$(inputs_key kube/go.mod kube/go.sum)"
 YAML_VERSION="$(modver "$TOOLS/yaml" github.com/pulumi/pulumi-yaml)"
 [[ -n "$YAML_VERSION" ]] || die "could not read the pulumi-yaml version from $TOOLS/yaml/go.mod"
 
-HASH="$(echo "$K_PULUMI $K_NODEJS $K_PYSDKGEN $K_YAML $K_PROVIDER $K_KUBE" | sha256sum | cut -c1-12)"
+HASH="$(echo "$K_PULUMI $K_NODEJS $K_SDKGEN $K_YAML $K_PROVIDER $K_KUBE" | sha256sum | cut -c1-12)"
 KEY="pulumi-${PULUMI_VERSION}_k8sprov-${PROVIDER_MODVER}_kube-${KUBE_VERSION}_etcd-${ETCD_VERSION}_${HASH}"
 DIR="$CACHE_ROOT/$KEY"
 BIN="$DIR/bin"
@@ -110,7 +110,7 @@ PULUMI_X="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI
 build pulumi "$K_PULUMI" "$TOOLS/pulumi" -tags osusergo,grpcnotrace -ldflags "-s -w $PULUMI_X" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 build pulumi-language-nodejs "$K_NODEJS" "$TOOLS/pulumi" -ldflags "-s -w -X main.version=${PULUMI_VERSION#v}" ./langhost
-build pysdkgen "$K_PYSDKGEN" "$TOOLS/pulumi" -ldflags "-s -w" ./pysdkgen
+build sdkgen "$K_SDKGEN" "$TOOLS/pulumi" -ldflags "-s -w" ./sdkgen
 
 # --- Pulumi YAML language host (upstream's, plus the Link call; see tools/yaml/langhost) -------------------------
 build pulumi-language-yaml "$K_YAML" "$TOOLS/yaml" \
@@ -174,7 +174,7 @@ check "${ETCD_VERSION#v}" "$BIN/etcd" --version
 cat >"$DIR/versions.txt" <<EOF
 pulumi (CLI)                 v${PULUMI_VERSION#v}   github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION
 pulumi-language-nodejs       ${PULUMI_VERSION#v}    test/e2e/tools/pulumi/langhost against github.com/pulumi/pulumi/sdk/v3@v${PULUMI_SDK_VERSION#v}
-pysdkgen                     ${PULUMI_VERSION#v}    test/e2e/tools/pulumi/pysdkgen: github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION codegen/python
+sdkgen                     ${PULUMI_VERSION#v}    test/e2e/tools/pulumi/sdkgen: github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION codegen/python, codegen/go
 pulumi-language-yaml         ${YAML_VERSION#v}    github.com/pulumi/pulumi-yaml@$YAML_VERSION + Link (test/e2e/tools/yaml/langhost)
 pulumi-resource-kubernetes   $PROVIDER_VERSION   github.com/pulumi/pulumi-kubernetes/provider/v4@$PROVIDER_MODVER (sdk/v4 => $PROVIDER_SDK_VERSION)
 kube-apiserver, kubectl      v$KV   k8s.io/kubernetes@$KUBE_VERSION

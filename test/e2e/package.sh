@@ -6,8 +6,10 @@
 # repository holds). `pulumi package add <sources>/components` has the Node.js language host install its dependencies
 # (npm install, whose prepare script builds bin/), asks the component provider for the schema and records the package
 # in the YAML project. `pulumi package get-schema` must print what `npm run schema` prints offline. From that schema
-# the Python SDK is generated as pulumi-language-python would (tools/pulumi/pysdkgen) and examples/python is run
-# against it under the Python SDK's mocks (python/check_example.py). The preview then runs examples/yaml through
+# the Python and Go SDKs are generated with the generators pulumi-language-python and pulumi-language-go use
+# (tools/pulumi/sdkgen), and examples/python and examples/go run against them under their SDK's mocks
+# (python/record_example.py, go/record_example_test.go; compared with the YAML example). The preview then runs
+# examples/yaml through
 # pulumi-language-yaml, the component provider (Construct), the kubernetes provider against the API server and the
 # policy pack with the prod settings; with 0.0.0.0/0 object-store egress the same preview is blocked.
 
@@ -76,22 +78,42 @@ else
     exit 1
 fi
 
+# examples/<language> against the SDK generated from the schema the CLI got: its registrations under the language
+# SDK's mocks, recorded to $WORK/example-<language>.json, must be the YAML example's VmafxStack.
+verify_example() { # <language>
+    if "$TS_NODE" --transpile-only "$HERE/verify.ts" example --stack prod --language "$1" \
+        --recorded "$WORK/example-$1.json" --program "$ROOT/examples/yaml/Pulumi.yaml" | tee "$WORK/logs/verify-example-$1.log"; then
+        add_counts "$WORK/logs/verify-example-$1.log"
+    else
+        add_counts "$WORK/logs/verify-example-$1.log"
+        bad "examples/$1 against the generated $1 SDK"
+        exit 1
+    fi
+}
+
 say "Python SDK from the schema the CLI got, and examples/python against it"
-"$BIN/pysdkgen" "$WORK/schema-cli.json" "$WORK/python-sdk" >"$WORK/logs/python-sdk.log" 2>&1 ||
+"$BIN/sdkgen" python "$WORK/schema-cli.json" "$WORK/python-sdk" >"$WORK/logs/python-sdk.log" 2>&1 ||
     { cat "$WORK/logs/python-sdk.log"; bad "generating the Python SDK failed"; exit 1; }
 PY_PULUMI="$(pulumi version)"
 (python3 -m venv "$WORK/python-venv" &&
     "$WORK/python-venv/bin/pip" install --disable-pip-version-check -q -r "$ROOT/examples/python/requirements.txt" \
         "pulumi==${PY_PULUMI#v}" "$WORK/python-sdk") >>"$WORK/logs/python-sdk.log" 2>&1 ||
     { cat "$WORK/logs/python-sdk.log"; bad "installing the Python SDK (pulumi==${PY_PULUMI#v} and the generated pulumi_vmafx) failed"; exit 1; }
-if "$WORK/python-venv/bin/python" "$HERE/python/check_example.py" "$ROOT/examples/python" "$WORK/python-sdk" \
-    "$ROOT/examples/yaml/Pulumi.yaml" | tee "$WORK/logs/verify-python-example.log"; then
-    add_counts "$WORK/logs/verify-python-example.log"
-else
-    add_counts "$WORK/logs/verify-python-example.log"
-    bad "examples/python against the generated Python SDK"
-    exit 1
-fi
+"$WORK/python-venv/bin/python" "$HERE/python/record_example.py" "$ROOT/examples/python" "$WORK/example-python.json" \
+    >"$WORK/logs/example-python.log" 2>&1 ||
+    { cat "$WORK/logs/example-python.log"; bad "examples/python does not run against the generated Python SDK"; exit 1; }
+verify_example python
+
+say "Go SDK from the schema the CLI got, and examples/go against it"
+GO_EXAMPLE="$WORK/go-example"
+mkdir -p "$GO_EXAMPLE"
+tar -C "$ROOT/examples/go" --exclude=./sdks -cf - . | tar -C "$GO_EXAMPLE" -xf -
+"$BIN/sdkgen" go "$WORK/schema-cli.json" "$GO_EXAMPLE/sdks/vmafx" >"$WORK/logs/go-sdk.log" 2>&1 ||
+    { cat "$WORK/logs/go-sdk.log"; bad "generating the Go SDK failed"; exit 1; }
+cp "$HERE/go/record_example_test.go" "$GO_EXAMPLE/"
+(cd "$GO_EXAMPLE" && VMAFX_RECORD_FILE="$WORK/example-go.json" go test -count=1 .) >"$WORK/logs/example-go.log" 2>&1 ||
+    { cat "$WORK/logs/example-go.log"; bad "examples/go does not build or run against the generated Go SDK"; exit 1; }
+verify_example go
 
 # Server-side dry-run requests the API server has answered (its apiserver_request_total metric), to show that the
 # provider planned against it rather than offline.

@@ -10,11 +10,14 @@ import {
     compareNetworkPolicySpecs,
     compareWithRender,
     componentOfYamlProgram,
+    exampleFindings,
+    ExampleRecording,
     objectsInState,
     plannedResources,
     podFromTemplate,
     renderYamlProgramTwin,
     securityContexts,
+    withoutNamespaceName,
 } from "./verify";
 
 const YAML_EXAMPLE = path.join(__dirname, "..", "..", "examples", "yaml", "Pulumi.yaml");
@@ -154,5 +157,30 @@ describe("e2e verify helpers", () => {
         const apiserver = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "vmafx-operator-to-apiserver-egress")!;
         assert.deepStrictEqual(apiserver.spec.egress[0].ports.map((p: any) => p.port), [443, 6443]);
         assert.strictEqual(objects.filter((o) => o.kind === "Deployment").length, 3);
+    });
+
+    describe("a language example against the YAML example", () => {
+        const { name, properties } = componentOfYamlProgram(YAML_EXAMPLE);
+        const recording = (inputs: Record<string, any>, exports?: string[]): ExampleRecording => ({
+            registered: [{ type: "vmafx:index:VmafxStack", name, inputs }],
+            exports,
+        });
+        const pythonLike = () => ({ ...JSON.parse(JSON.stringify(properties)), namespace: { ...(properties.namespace as object), name: "vmafx-py" } });
+        const failures = (r: ExampleRecording) => exampleFindings("python", r, YAML_EXAMPLE).filter((f) => !f.ok).map((f) => f.message);
+
+        it("accepts the same properties in its own namespace and the YAML example's outputs", () => {
+            assert.deepStrictEqual(failures(recording(pythonLike(), ["namespace", "serviceUrl", "kubectlCommands", "networkPolicyHint"])), []);
+            assert.deepStrictEqual(withoutNamespaceName({ namespace: { name: "a", podSecurityVersion: "v1.33" } }), { namespace: { podSecurityVersion: "v1.33" } });
+        });
+
+        it("reports a changed except, a missing export and a second component", () => {
+            const changed = pythonLike();
+            changed.networkPolicy.nodeToObjectStore.destinations[0].except = [];
+            assert.match(failures(recording(changed))[0], /examples\/python gives VmafxStack other properties than the YAML example/);
+            assert.match(failures(recording(pythonLike(), ["namespace"]))[0], /exports namespace, the YAML example kubectlCommands, namespace, networkPolicyHint, serviceUrl/);
+            const two = recording(pythonLike());
+            two.registered.push({ ...two.registered[0] });
+            assert.match(failures(two)[0], /registered 2 vmafx:index:VmafxStack resources, expected 1/);
+        });
     });
 });

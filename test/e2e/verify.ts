@@ -3,6 +3,7 @@
 //   ts-node --transpile-only test/e2e/verify.ts applied   --stack S --export state.json --render DIR --kubectl BIN
 //   ts-node --transpile-only test/e2e/verify.ts destroyed --stack S --export state.json --kubectl BIN
 //   ts-node --transpile-only test/e2e/verify.ts yaml-preview --stack S --preview preview.json --program Pulumi.yaml
+//   ts-node --transpile-only test/e2e/verify.ts example --stack S --language L --recorded rec.json --program Pulumi.yaml
 //
 // applied: every Kubernetes object in the stack's state exists in the cluster; every Namespace carries the
 // restricted Pod Security labels; a Pod built from every pod template (as applied, and as the offline render wrote
@@ -12,6 +13,9 @@
 // yaml-preview: `pulumi preview --json` of a Pulumi YAML program using the component package planned one VmafxStack,
 // every Kubernetes object under it, and the same objects (kinds, names, apiVersions, security contexts,
 // NetworkPolicy specs) as VmafxStack constructed directly in TypeScript with the same properties.
+// example: what examples/<language> registered under its SDK's mocks (python/record_example.py,
+// go/record_example_test.go) is one VmafxStack with the YAML example's name and exactly its properties, the namespace
+// name aside (each example deploys into a namespace of its own), and exports the YAML example's outputs.
 //
 // Prints one PASS/FAIL line per check and a closing "verify: N passed, N failed"; exits 1 on any failure.
 import { spawnSync } from "child_process";
@@ -358,6 +362,60 @@ async function checkYamlPreview(stack: string, previewFile: string, programFile:
     }
 }
 
+/** The recording of an example run under its language SDK's mocks. */
+export interface ExampleRecording {
+    registered: { type: string; name: string; inputs: Record<string, unknown> }[];
+    /** Names the example exported, when the language's mocks can tell. */
+    exports?: string[];
+}
+
+/** A copy of component properties without the namespace's name. */
+export function withoutNamespaceName(properties: Record<string, any>): Record<string, any> {
+    const copy = JSON.parse(JSON.stringify(properties));
+    if (copy.namespace && typeof copy.namespace === "object") delete copy.namespace.name;
+    return copy;
+}
+
+export interface Finding {
+    ok: boolean;
+    message: string;
+}
+
+/** How a language example's recording compares with the YAML example (see `example` above). */
+export function exampleFindings(language: string, recording: ExampleRecording, programFile: string): Finding[] {
+    const what = `examples/${language}`;
+    const components = recording.registered.filter((r) => r.type === COMPONENT_TYPE);
+    const { name, properties } = componentOfYamlProgram(programFile);
+    if (components.length !== 1) {
+        const registered = recording.registered.map((r) => r.type).join(", ") || "nothing";
+        return [{ ok: false, message: `${what} registered ${components.length} ${COMPONENT_TYPE} resources, expected 1 (registered: ${registered})` }];
+    }
+    const [component] = components;
+    const findings: Finding[] = [
+        component.name === name
+            ? { ok: true, message: `${what} registers one ${COMPONENT_TYPE} named ${name}, as the YAML example does` }
+            : { ok: false, message: `${what} names its ${COMPONENT_TYPE} ${component.name}, the YAML example ${name}` },
+    ];
+    const got = canonical(withoutNamespaceName(component.inputs));
+    const want = canonical(withoutNamespaceName(properties));
+    findings.push(
+        got === want
+            ? { ok: true, message: `${what} gives VmafxStack exactly the YAML example's properties (${Object.keys(properties).length} top-level inputs, namespace name aside)` }
+            : { ok: false, message: `${what} gives VmafxStack other properties than the YAML example:\n  ${language}: ${got}\n  yaml: ${want}` },
+    );
+    if (recording.exports) {
+        const doc = yaml.load(fs.readFileSync(programFile, "utf8")) as { outputs?: Record<string, unknown> };
+        const expected = Object.keys(doc.outputs ?? {}).sort();
+        const exported = [...recording.exports].sort();
+        findings.push(
+            canonical(exported) === canonical(expected)
+                ? { ok: true, message: `${what} exports ${exported.join(", ")}, as the YAML example does` }
+                : { ok: false, message: `${what} exports ${exported.join(", ") || "nothing"}, the YAML example ${expected.join(", ")}` },
+        );
+    }
+    return findings;
+}
+
 async function main(): Promise<void> {
     const { values, positionals } = parseArgs({
         allowPositionals: true,
@@ -368,13 +426,16 @@ async function main(): Promise<void> {
             kubectl: { type: "string" },
             preview: { type: "string" },
             program: { type: "string" },
+            language: { type: "string" },
+            recorded: { type: "string" },
         },
     });
     const [phase] = positionals;
     const usage =
         "usage: verify.ts applied|destroyed --stack S --export state.json [--render DIR] --kubectl BIN\n" +
-        "       verify.ts yaml-preview --stack S --preview preview.json --program Pulumi.yaml";
-    if (!values.stack || !["applied", "destroyed", "yaml-preview"].includes(phase ?? "")) {
+        "       verify.ts yaml-preview --stack S --preview preview.json --program Pulumi.yaml\n" +
+        "       verify.ts example --stack S --language L --recorded rec.json --program Pulumi.yaml";
+    if (!values.stack || !["applied", "destroyed", "yaml-preview", "example"].includes(phase ?? "")) {
         console.error(usage);
         process.exit(2);
     }
@@ -384,6 +445,15 @@ async function main(): Promise<void> {
             process.exit(2);
         }
         await checkYamlPreview(values.stack, values.preview, values.program);
+    } else if (phase === "example") {
+        if (!values.language || !values.recorded || !values.program) {
+            console.error(usage);
+            process.exit(2);
+        }
+        const recording = JSON.parse(fs.readFileSync(values.recorded, "utf8")) as ExampleRecording;
+        for (const f of exampleFindings(values.language, recording, values.program)) {
+            (f.ok ? pass : fail)(`${values.stack}: ${f.message}`);
+        }
     } else {
         if (!values.export || !values.kubectl || (phase === "applied" && !values.render)) {
             console.error(usage);

@@ -1,9 +1,13 @@
-// Command pysdkgen writes the Python SDK of a Pulumi package schema, with the code generator of the pinned Pulumi
-// (github.com/pulumi/pulumi/pkg/v3/codegen/python) that pulumi-language-python runs for `pulumi package add` and
-// `pulumi package gen-sdk --language python`. The Go module proxy here refuses pulumi-language-python itself, so the
-// e2e calls the generator directly to check examples/python against the SDK its users would get.
+// Command sdkgen writes the Python or Go SDK of a Pulumi package schema, with the code generators of the pinned Pulumi
+// (github.com/pulumi/pulumi/pkg/v3/codegen/python and codegen/go) that pulumi-language-python and pulumi-language-go
+// run for `pulumi package add` and `pulumi package gen-sdk`. The Go module proxy here refuses both language hosts, so
+// the e2e calls the generators directly to check examples/python and examples/go against the SDKs their users get.
 //
-//	pysdkgen <schema.json> <out dir>
+//	sdkgen python|go <schema.json> <out dir>
+//
+// The Go SDK is generated as a module of its own (the schema's supportPack), as local SDKs are: its go.mod names
+// the module the generator derives from the package (example.com/pulumi-vmafx), which a program then replaces with
+// the SDK's directory.
 package main
 
 import (
@@ -14,6 +18,7 @@ import (
 	"path/filepath"
 
 	"github.com/blang/semver"
+	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
@@ -22,7 +27,7 @@ import (
 type noOtherPackages struct{}
 
 func (noOtherPackages) LoadPackage(pkg string, _ *semver.Version) (*schema.Package, error) {
-	return nil, fmt.Errorf("the schema references package %q; pysdkgen loads no other packages", pkg)
+	return nil, fmt.Errorf("the schema references package %q; sdkgen loads no other packages", pkg)
 }
 
 func (l noOtherPackages) LoadPackageV2(_ context.Context, d *schema.PackageDescriptor) (*schema.Package, error) {
@@ -39,17 +44,17 @@ func (l noOtherPackages) LoadPackageReferenceV2(_ context.Context, d *schema.Pac
 }
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: pysdkgen <schema.json> <out dir>")
+	if len(os.Args) != 4 || (os.Args[1] != "python" && os.Args[1] != "go") {
+		fmt.Fprintln(os.Stderr, "usage: sdkgen python|go <schema.json> <out dir>")
 		os.Exit(2)
 	}
-	if err := run(os.Args[1], os.Args[2]); err != nil {
-		fmt.Fprintf(os.Stderr, "pysdkgen: %v\n", err)
+	if err := run(os.Args[1], os.Args[2], os.Args[3]); err != nil {
+		fmt.Fprintf(os.Stderr, "sdkgen: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(schemaFile, out string) error {
+func run(language, schemaFile, out string) error {
 	data, err := os.ReadFile(schemaFile)
 	if err != nil {
 		return err
@@ -58,6 +63,12 @@ func run(schemaFile, out string) error {
 	if err := json.Unmarshal(data, &spec); err != nil {
 		return fmt.Errorf("%s: %w", schemaFile, err)
 	}
+	if language == "go" {
+		if spec.Meta == nil {
+			spec.Meta = &schema.MetadataSpec{}
+		}
+		spec.Meta.SupportPack = true
+	}
 	pkg, diags, err := schema.BindSpec(spec, noOtherPackages{}, schema.ValidationOptions{})
 	if err != nil {
 		return fmt.Errorf("binding %s: %w", schemaFile, err)
@@ -65,7 +76,12 @@ func run(schemaFile, out string) error {
 	if diags.HasErrors() {
 		return fmt.Errorf("binding %s: %s", schemaFile, diags.Error())
 	}
-	files, err := python.GeneratePackage("pulumi-language-python", pkg, nil, noOtherPackages{})
+	var files map[string][]byte
+	if language == "go" {
+		files, err = gogen.GeneratePackage("pulumi-language-go", pkg, nil)
+	} else {
+		files, err = python.GeneratePackage("pulumi-language-python", pkg, nil, noOtherPackages{})
+	}
 	if err != nil {
 		return err
 	}
@@ -78,6 +94,6 @@ func run(schemaFile, out string) error {
 			return err
 		}
 	}
-	fmt.Printf("wrote %d files of package %s to %s\n", len(files), pkg.Name, out)
+	fmt.Printf("wrote %d files of the %s SDK of package %s to %s\n", len(files), language, pkg.Name, out)
 	return nil
 }

@@ -1,0 +1,47 @@
+// VmafxStack from Go, through the SDK that `pulumi package add ../../components` generates into sdks/vmafx.
+// The configuration is the one of examples/yaml and examples/python: NetworkPolicies on, object-store and API-server
+// egress narrowed to VPC ranges.
+package main
+
+import (
+	"example.com/pulumi-vmafx/sdk/go/vmafx"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+func main() {
+	pulumi.Run(program)
+}
+
+func program(ctx *pulumi.Context) error {
+	workload := vmafx.WorkloadKindDeployment
+	vendor := vmafx.GpuVendorCpu
+	release, err := vmafx.NewVmafxStack(ctx, "vmafx", &vmafx.VmafxStackArgs{
+		Namespace:           &vmafx.NamespaceSettingsArgs{Name: pulumi.StringRef("vmafx-go"), PodSecurityVersion: pulumi.StringRef("v1.33")},
+		Workload:            &workload,
+		Deployment:          &vmafx.DeploymentSettingsArgs{Replicas: pulumi.Float64Ref(2)},
+		Gpu:                 &vmafx.GpuSettingsArgs{Enabled: pulumi.BoolRef(false), Vendor: &vendor},
+		Node:                &vmafx.NodePoolSettingsArgs{Enabled: pulumi.BoolRef(true), Replicas: pulumi.Float64Ref(2)},
+		Operator:            &vmafx.OperatorSettingsArgs{Enabled: pulumi.BoolRef(true)},
+		PodDisruptionBudget: &vmafx.PodDisruptionBudgetSettingsArgs{Enabled: pulumi.BoolRef(true)},
+		NetworkPolicy: &vmafx.NetworkPolicySettingsArgs{
+			Enabled: pulumi.BoolRef(true),
+			NodeToObjectStore: &vmafx.CidrEgressFlowArgs{
+				Ports:        []float64{443},
+				Destinations: []vmafx.CidrBlockArgs{{Cidr: "10.20.0.0/16", Except: []string{"10.20.128.0/20"}}},
+			},
+			OperatorToApiserver: &vmafx.CidrEgressFlowArgs{
+				Ports:        []float64{443, 6443},
+				Destinations: []vmafx.CidrBlockArgs{{Cidr: "10.0.0.0/28"}},
+			},
+			Dns: &vmafx.DnsFlowArgs{NodeLocalDnsIp: pulumi.StringRef("169.254.20.10")},
+		},
+	})
+	if err != nil {
+		return err
+	}
+	ctx.Export("namespace", release.Namespace)
+	ctx.Export("serviceUrl", release.ServiceUrl)
+	ctx.Export("kubectlCommands", release.KubectlCommands)
+	ctx.Export("networkPolicyHint", release.NetworkPolicyHint)
+	return nil
+}
