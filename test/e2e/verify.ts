@@ -150,10 +150,14 @@ export function compareWithRender(render: K8sObject[], applied: K8sObject[]): Di
 /** NetworkPolicy specs that differ between two sets of objects (both must hold the policy). */
 export function compareNetworkPolicySpecs(expected: K8sObject[], actual: K8sObject[]): Difference[] {
     const a = new Map(actual.filter((o) => o.kind === "NetworkPolicy").map((o) => [refKey(refOf(o)), o]));
-    return expected
-        .filter((o) => o.kind === "NetworkPolicy" && a.has(refKey(refOf(o))))
-        .filter((o) => canonical(o.spec) !== canonical(a.get(refKey(refOf(o)))!.spec))
-        .map((o) => ({ what: `spec of ${refKey(refOf(o))}`, render: canonical(o.spec), cluster: canonical(a.get(refKey(refOf(o)))!.spec) }));
+    const diffs: Difference[] = [];
+    for (const o of expected.filter((e) => e.kind === "NetworkPolicy")) {
+        const other = a.get(refKey(refOf(o)));
+        if (other && canonical(o.spec) !== canonical(other.spec)) {
+            diffs.push({ what: `spec of ${refKey(refOf(o))}`, render: canonical(o.spec), cluster: canonical(other.spec) });
+        }
+    }
+    return diffs;
 }
 
 export const COMPONENT_TYPE = "vmafx:index:VmafxStack";
@@ -344,7 +348,8 @@ async function checkYamlPreview(stack: string, previewFile: string, programFile:
         for (let p = r.parent; p; p = byUrn.get(p)?.parent) if (p === components[0].urn) return true;
         return false;
     };
-    const k8s = planned.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:"));
+    // Kubernetes objects; their default provider is typed pulumi:providers:kubernetes.
+    const k8s = planned.filter((r) => r.type.startsWith("kubernetes:"));
     const orphans = k8s.filter((r) => !under(r));
     if (k8s.length > 0 && orphans.length === 0) {
         pass(`${stack}: all ${k8s.length} Kubernetes objects of the preview are children of the component`);
