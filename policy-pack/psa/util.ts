@@ -143,3 +143,47 @@ export function hostUsersFalse(ctx: PodContext): boolean {
 export function containersPhrase(names: readonly string[]): string {
   return pluralize("container", "containers", names.length) + " " + joinQuote(names);
 }
+
+/** Pod- and container-level profile types a check forbids: who set them, the values and the findings. */
+export interface ForbiddenProfileTypes {
+  /** "pod" and/or `containers "a", "b"`, in that order. */
+  setters: string[];
+  /** The forbidden types, in the order met (pod first, then containers). */
+  badValues: string[];
+  findings: PsaFinding[];
+}
+
+/**
+ * Reads `spec.securityContext.<field>.type` and each container's `securityContext.<field>.type` (an absent object is
+ * allowed, a present one is judged alone by `allowed`), as the appArmorProfile and seccompProfile baseline checks do.
+ */
+export function forbiddenProfileTypes(
+  ctx: PodContext,
+  field: "appArmorProfile" | "seccompProfile",
+  allowed: (type: string) => boolean,
+): ForbiddenProfileTypes | undefined {
+  let setters: string[] | undefined;
+  let badValues: string[] | undefined;
+  let findings: PsaFinding[] | undefined;
+  const podProfile = ctx.podSC === undefined ? undefined : obj(ctx.podSC[field]);
+  if (podProfile !== undefined && !allowed(str(podProfile.type))) {
+    setters = ["pod"];
+    badValues = [str(podProfile.type)];
+    findings = [{ path: "spec.securityContext." + field + ".type", value: podProfile.type }];
+  }
+  let badContainers: string[] | undefined;
+  const cs = ctx.containers;
+  for (let i = 0; i < cs.length; i++) {
+    const sc = cs[i].sc;
+    if (sc === undefined) continue;
+    const profile = obj(sc[field]);
+    if (profile !== undefined && !allowed(str(profile.type))) {
+      (badContainers ??= []).push(cs[i].name);
+      (badValues ??= []).push(str(profile.type));
+      (findings ??= []).push(containerFinding(cs[i], "securityContext." + field + ".type", profile.type));
+    }
+  }
+  if (badContainers !== undefined) (setters ??= []).push(containersPhrase(badContainers));
+  return setters === undefined ? undefined : { setters, badValues: badValues!, findings: findings! };
+}
+

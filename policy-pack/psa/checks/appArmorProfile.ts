@@ -9,12 +9,10 @@
 import type { CheckDefinition, CheckFailure, PodContext, PsaFinding } from "../types";
 import {
   annotationPath,
-  containerFinding,
-  containersPhrase,
+  forbiddenProfileTypes,
   goCompare,
   goQuote,
   joinQuote,
-  obj,
   pluralize,
   sortedUnique,
   str,
@@ -31,30 +29,9 @@ function allowedProfileType(t: string): boolean {
 }
 
 function appArmorProfile_1_0(ctx: PodContext): CheckFailure | undefined {
-  let setters: string[] | undefined;
-  let badValues: string[] | undefined;
-  let findings: PsaFinding[] | undefined;
-
-  const podProfile = ctx.podSC === undefined ? undefined : obj(ctx.podSC.appArmorProfile);
-  if (podProfile !== undefined && !allowedProfileType(str(podProfile.type))) {
-    (setters ??= []).push("pod");
-    (badValues ??= []).push(str(podProfile.type));
-    (findings ??= []).push({ path: "spec.securityContext.appArmorProfile.type", value: podProfile.type });
-  }
-
-  let badContainers: string[] | undefined;
-  const cs = ctx.containers;
-  for (let i = 0; i < cs.length; i++) {
-    const sc = cs[i].sc;
-    if (sc === undefined) continue;
-    const profile = obj(sc.appArmorProfile);
-    if (profile !== undefined && !allowedProfileType(str(profile.type))) {
-      (badContainers ??= []).push(cs[i].name);
-      (badValues ??= []).push(str(profile.type));
-      (findings ??= []).push(containerFinding(cs[i], "securityContext.appArmorProfile.type", profile.type));
-    }
-  }
-  if (badContainers !== undefined) (setters ??= []).push(containersPhrase(badContainers));
+  const fields = forbiddenProfileTypes(ctx, "appArmorProfile", allowedProfileType);
+  let setters = fields?.setters;
+  let findings = fields?.findings;
 
   let forbiddenAnnotations: string[] | undefined;
   let annotationFindings: PsaFinding[] | undefined;
@@ -69,7 +46,7 @@ function appArmorProfile_1_0(ctx: PodContext): CheckFailure | undefined {
     }
   }
 
-  const badValueList = badValues === undefined ? [] : sortedUnique(badValues);
+  const badValueList = fields === undefined ? [] : sortedUnique(fields.badValues);
   if (forbiddenAnnotations !== undefined) {
     forbiddenAnnotations.sort(goCompare);
     for (const a of forbiddenAnnotations) badValueList.push(a);

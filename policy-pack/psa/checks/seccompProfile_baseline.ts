@@ -10,12 +10,10 @@
 import type { CheckDefinition, CheckFailure, PodContext, PsaFinding } from "../types";
 import {
   annotationPath,
-  containerFinding,
-  containersPhrase,
+  forbiddenProfileTypes,
   goCompare,
   goQuote,
   joinQuote,
-  obj,
   pluralize,
   sortedUnique,
   str,
@@ -70,33 +68,12 @@ function seccompProfileBaseline_1_0(ctx: PodContext): CheckFailure | undefined {
 }
 
 function seccompProfileBaseline_1_19(ctx: PodContext): CheckFailure | undefined {
-  let setters: string[] | undefined;
-  let badValues: string[] | undefined;
-  let findings: PsaFinding[] | undefined;
-  const podProfile = ctx.podSC === undefined ? undefined : obj(ctx.podSC.seccompProfile);
-  if (podProfile !== undefined && !validSeccomp(str(podProfile.type))) {
-    setters = ["pod"];
-    badValues = [str(podProfile.type)];
-    findings = [{ path: "spec.securityContext.seccompProfile.type", value: podProfile.type }];
-  }
-  let bad: string[] | undefined;
-  const cs = ctx.containers;
-  for (let i = 0; i < cs.length; i++) {
-    const sc = cs[i].sc;
-    if (sc === undefined) continue;
-    const profile = obj(sc.seccompProfile);
-    if (profile !== undefined && !validSeccomp(str(profile.type))) {
-      (bad ??= []).push(cs[i].name);
-      (badValues ??= []).push(str(profile.type));
-      (findings ??= []).push(containerFinding(cs[i], "securityContext.seccompProfile.type", profile.type));
-    }
-  }
-  if (bad !== undefined) (setters ??= []).push(containersPhrase(bad));
-  if (setters === undefined) return undefined;
+  const fields = forbiddenProfileTypes(ctx, "seccompProfile", validSeccomp);
+  if (fields === undefined) return undefined;
   return {
     reason: "seccompProfile",
-    detail: `${setters.join(" and ")} must not set securityContext.seccompProfile.type to ${joinQuote(sortedUnique(badValues!))}`,
-    findings: findings!,
+    detail: `${fields.setters.join(" and ")} must not set securityContext.seccompProfile.type to ${joinQuote(sortedUnique(fields.badValues))}`,
+    findings: fields.findings,
   };
 }
 
