@@ -45,12 +45,9 @@ function provider(r: PackResource) {
     return r.provider ? { ...r.provider, props: unknownCheckingProxy(r.provider.props) } : undefined;
 }
 
-/** Args of one resource policy call; `getConfig` returns `config` (already merged with schema defaults). */
-export function resourceValidationArgs(
-    r: PackResource,
-    config: Record<string, unknown>,
-    stackTags: ReadonlyMap<string, string> = new Map(),
-): ResourceValidationArgs {
+/** What a resource carries in both resource and stack policy calls: props behind the unknown-checking proxy, its
+ *  options and provider, and isType/asType on its type token. */
+function resourceFields(r: PackResource) {
     const props = unknownCheckingProxy(r.props);
     const p = provider(r);
     return {
@@ -60,9 +57,22 @@ export function resourceValidationArgs(
         name: r.name,
         opts: options(r),
         ...(p ? { provider: p } : {}),
+        isType: (cls: unknown) => isTypeOf(r.type, cls),
+        // The props, typed as each of the two interfaces declares asType.
+        asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as unknown as ResourceValidationArgs["asType"] &
+            PolicyResource["asType"],
+    };
+}
+
+/** Args of one resource policy call; `getConfig` returns `config` (already merged with schema defaults). */
+export function resourceValidationArgs(
+    r: PackResource,
+    config: Record<string, unknown>,
+    stackTags: ReadonlyMap<string, string> = new Map(),
+): ResourceValidationArgs {
+    return {
+        ...resourceFields(r),
         stackTags,
-        isType: (cls) => isTypeOf(r.type, cls),
-        asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
         getConfig: <T extends object>() => ({ ...config }) as T,
         notApplicable: throwNotApplicable,
     };
@@ -76,20 +86,7 @@ export function stackValidationArgs(
 ): StackValidationArgs {
     const byUrn = new Map<string, PolicyResource>();
     const out = resources.map((r) => {
-        const props = unknownCheckingProxy(r.props);
-        const p = provider(r);
-        const pr: PolicyResource = {
-            type: r.type,
-            props,
-            urn: r.urn,
-            name: r.name,
-            opts: options(r),
-            ...(p ? { provider: p } : {}),
-            dependencies: [],
-            propertyDependencies: {},
-            isType: (cls) => isTypeOf(r.type, cls),
-            asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
-        };
+        const pr: PolicyResource = { ...resourceFields(r), dependencies: [], propertyDependencies: {} };
         byUrn.set(r.urn, pr);
         return pr;
     });
