@@ -141,10 +141,15 @@ async function measurePack(stacks: number): Promise<PackFigure> {
     const resources = packResources(run);
     const config = loadPolicyConfigFile(path.join(PROJECT_DIR, "stacks", "policy-config.prod.json"));
     // The prod config allows the operator's service account vmafx/vmafx-operator to mount its API
-    // token; the instances here have their own names and namespaces, so allow theirs.
+    // token; the instances here have namespaces of their own, so allow their operators' accounts,
+    // read from the operator Deployments as rendered.
+    const operatorAccounts = resources
+        .filter((r) => r.type === "kubernetes:apps/v1:Deployment" && r.props.metadata?.labels?.["app.kubernetes.io/component"] === "operator")
+        .map((r) => `${r.props.metadata.namespace}/${r.props.spec.template.spec.serviceAccountName}`);
+    if (operatorAccounts.length !== stacks) throw new Error(`expected ${stacks} operator Deployments, found ${operatorAccounts.length}`);
     config["sa-token-automount"].properties = {
         ...config["sa-token-automount"].properties,
-        allowedServiceAccounts: Array.from({ length: stacks }, (_, i) => `vmafx-${i}/vmafx${i}-operator`),
+        allowedServiceAccounts: operatorAccounts,
     };
     for (let i = 0; i < 2; i++) await runPack(resources, { config, stack: "prod" }); // warm-up (JIT), not timed
     const times: number[] = [];
