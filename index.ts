@@ -1,6 +1,6 @@
 // The Pulumi program: stack config -> one VmafxStack -> stack outputs.
 import * as pulumi from "@pulumi/pulumi";
-import { VmafxStack } from "vmafx";
+import { VmafxStack } from "@vmafx-k8s/vmafx";
 import { loadStackArgs } from "./stacks";
 
 const releaseName = pulumi.getProject();

@@ -1,7 +1,7 @@
 // Public input types of VmafxStack. Plain interfaces with a JSDoc line on every field,
 // no unions and no type aliases inside args, so the component's package schema can be
 // inferred for other languages. Defaults live in ./defaults.ts, validation in ./schema.ts.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 /** Which Kubernetes workload runs the scoring server. */
 export const WorkloadKind = {

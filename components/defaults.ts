@@ -1,6 +1,7 @@
 // Every default of VmafxStack, in one place. Values follow the chart's values.yaml
 // (chart.md §8) except where the chart is buggy (chart.md §9); those spots say so.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { isOutput } from "./outputs-check";
 import { VmafxStackArgs } from "./args";
 
 /** Args with every default applied. Array items are kept as given; builders default their fields. */
@@ -139,7 +140,7 @@ export const DEFAULTS: Omit<ResolvedArgs, "releaseName"> = {
 };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && !pulumi.Output.isInstance(value)
+    return typeof value === "object" && value !== null && !Array.isArray(value) && !isOutput(value)
         && !(value instanceof Promise);
 }
 

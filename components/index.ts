@@ -1,6 +1,4 @@
-// Public surface of the vmafx component package.
-export * from "./args";
+// Public surface of @vmafx-k8s/vmafx: the VmafxStack component plus everything of the pure
+// plan (`@vmafx-k8s/vmafx/plan`, which loads no Pulumi module).
+export * from "./release";
 export { VmafxStack, VMAFX_STACK_TYPE } from "./vmafx-stack";
-export { DEFAULTS } from "./defaults";
-// Validation, shared with config loaders such as the program's stacks/ module.
-export { ArgsIssue, TOP_LEVEL_KEYS, VmafxArgsError, isStringKey, validateArgs } from "./schema";

@@ -1,12 +1,13 @@
 // Validation of VmafxStack args: a zod schema for shape, types and ranges, then checks that
 // need several fields or the defaults. The stack loader and the component share it; only
 // the key prefix differs (`vmafx:` for stack config, `args.` for library callers).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { isOutput } from "./outputs-check";
 import { z } from "zod";
 import { VmafxStackArgs } from "./args";
 import { ResolvedArgs, resolveArgs } from "./defaults";
 import { GPU_VENDORS, INTEL_DRIVERS } from "./gpu";
-import { cidrStrictlyContains, canonicalCidr, isCanonicalCidr, parseCidr } from "../common/cidr";
+import { Cidr, canonicalCidr, cidrStrictlyContains, parseK8sCidr } from "@vmafx-k8s/core";
 import { isIP } from "net";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -56,7 +57,7 @@ const httpProbe = z.strictObject({
     failureThreshold: z.number().int().min(1).optional(),
 });
 /** A Pulumi secret or plain string. */
-const secretString = z.union([z.string(), z.custom<pulumi.Output<string>>((v) => pulumi.Output.isInstance(v), "must be a string or a Pulumi secret")]);
+const secretString = z.union([z.string(), z.custom<pulumi.Output<string>>((v) => isOutput(v), "must be a string or a Pulumi secret")]);
 
 /** Shape of VmafxStackArgs as given by a caller (before defaults). */
 export const vmafxStackArgsSchema = z.strictObject({
@@ -235,7 +236,7 @@ export function formatKey(path: readonly (string | number)[], prefix: string): s
 
 function showValue(value: unknown): string {
     if (value === undefined) return "(unset)";
-    if (pulumi.Output.isInstance(value)) return "(a Pulumi Output)";
+    if (isOutput(value)) return "(a Pulumi Output)";
     const text = JSON.stringify(value);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
@@ -351,23 +352,39 @@ function cidrIssues(
     add: (path: (string | number)[], value: unknown, message: string) => void,
 ) {
     destinations.forEach((d, i) => {
-        const cidr = parseCidr(d.cidr);
-        if (!cidr) {
-            add([...path, i, "cidr"], d.cidr, "not a CIDR; accepted: an IPv4 or IPv6 range such as 203.0.113.0/24 or 2001:db8::/32");
-            return;
-        }
-        if (!isCanonicalCidr(cidr)) {
-            add([...path, i, "cidr"], d.cidr, `host bits are set; accepted: the network address, here ${canonicalCidr(cidr)}`);
-        }
+        const cidr = strictNetwork([...path, i, "cidr"], d.cidr, "an IPv4 or IPv6 range such as 203.0.113.0/24 or 2001:db8::/32", add);
+        if (!cidr) return;
         (d.except ?? []).forEach((e, j) => {
-            const inner = parseCidr(e);
-            if (!inner) {
-                add([...path, i, "except", j], e, "not a CIDR; accepted: an IPv4 or IPv6 range inside the destination's cidr");
-            } else if (!cidrStrictlyContains(cidr, inner)) {
+            const inner = strictNetwork([...path, i, "except", j], e, "an IPv4 or IPv6 range inside the destination's cidr", add);
+            if (inner && !cidrStrictlyContains(cidr, inner)) {
                 add([...path, i, "except", j], e, `not strictly inside ${d.cidr}, so the API server would reject the policy; accepted: a smaller range inside ${d.cidr}, or remove it`);
             }
         });
     });
+}
+
+/**
+ * A network as config must write it (core's strict parser: decimal dotted quads without leading
+ * zeros, no IPv4-mapped IPv6, no host bits). Reports the first reason it is not one.
+ */
+function strictNetwork(
+    path: (string | number)[],
+    text: string,
+    accepted: string,
+    add: (path: (string | number)[], value: unknown, message: string) => void,
+): Cidr | undefined {
+    const parsed = parseK8sCidr(text);
+    if (!parsed.cidr) {
+        add(path, text, `not a CIDR; accepted: ${accepted}`);
+        return undefined;
+    }
+    const [strict] = parsed.strictErrors;
+    if (strict === "must not have bits set beyond the prefix length") {
+        add(path, text, `host bits are set; accepted: the network address, here ${canonicalCidr(parsed.cidr)}`);
+    } else if (strict) {
+        add(path, text, `${strict}; accepted: ${accepted}, written as the API server's strict validation demands`);
+    }
+    return parsed.cidr;
 }
 
 /**

@@ -6,10 +6,10 @@ import * as os from "os";
 import * as path from "path";
 import { Io, main } from "./cli";
 import { Obj, defaultDenyPolicy, egressPolicy, namespace, podSpecOf, workload } from "./fixtures";
-import { parseManifests } from "./manifests";
+import { parseManifests } from "@vmafx-k8s/core";
 
 const ROOT = path.join(__dirname, "..");
-const SHIM = path.join(ROOT, "bin", "vmafx-policy.js");
+const SHIM = path.join(__dirname, "bin", "vmafx-policy.js");
 
 function io(stdin = ""): Io & { out: string[]; err: string[] } {
     const out: string[] = [];
@@ -158,7 +158,7 @@ describe("vmafx-policy", () => {
         });
     });
 
-    describe("bin/vmafx-policy.js (spawned)", () => {
+    describe("bin/vmafx-policy.js, the package bin running dist/ (spawned)", () => {
         const run = (args: string[], input?: string) => spawnSync(process.execPath, [SHIM, ...args], { cwd: ROOT, encoding: "utf8", input, timeout: 60000 });
 
         it("psa --json: JSON lines and exit 1", () => {

@@ -18,12 +18,10 @@
 // (the readable objects are still evaluated and printed).
 import * as fs from "fs";
 import { parseArgs } from "util";
-import { PolicyConfigError, PolicyConfigLayer, configEnvironment, loadPolicyConfigFile } from "./lib/config";
-import { ManifestObject, loadManifests, manifestResource } from "./manifests";
-import { POD_TEMPLATE_PATHS, joinFieldPath, podBearingKindOf, podTemplateOf } from "./kinds";
-import { PsaLevel, PsaResult, evaluatePod, parsePsaVersion } from "./psa";
-import { PACK } from "./policies";
-import { formatViolations, hasMandatory, runPack, summarize } from "./run";
+import { ManifestObject, POD_TEMPLATE_PATHS, PsaLevel, PsaResult, evaluatePod, joinFieldPath, loadManifests, parsePsaVersion, podBearingKindOf, podTemplateOf } from "@vmafx-k8s/core";
+// Only `check` needs the pack (and with it @pulumi/policy and @pulumi/pulumi, most of a second to
+// load); `psa` must start as fast as node itself, so the pack modules are required on use.
+import type { PolicyConfigLayer } from "./lib/config";
 
 export interface Io {
     stdout: (line: string) => void;
@@ -123,6 +121,10 @@ async function psaCommand(args: string[], io: Io): Promise<number> {
 }
 
 async function checkCommand(args: string[], io: Io): Promise<number> {
+    const { PolicyConfigError, configEnvironment, loadPolicyConfigFile } = await import("./lib/config");
+    const { manifestResource } = await import("./manifests");
+    const { PACK } = await import("./policies");
+    const { formatViolations, hasMandatory, runPack, summarize } = await import("./run");
     const { values, positionals } = parseArgs({
         args,
         options: { environment: { type: "string" }, config: { type: "string" }, json: { type: "boolean", default: false } },

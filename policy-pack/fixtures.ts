@@ -1,7 +1,7 @@
 // Test fixtures (imported by *.test.ts only): a compliant pod spec and builders that wrap a pod
 // template into every pod-bearing kind, plus Namespaces and NetworkPolicies. Each test starts from
 // a good object and tweaks one field, Kyverno/PSA style.
-import { POD_BEARING_KINDS, POD_TEMPLATE_PATHS, PodBearingKind } from "./kinds";
+import { POD_BEARING_KINDS, POD_TEMPLATE_PATHS, PodBearingKind } from "@vmafx-k8s/core";
 
 export type Obj = Record<string, any>;
 

@@ -11,6 +11,8 @@ import { isUnknownValueError } from "./lib/unknowns";
 import { PACK, POLICIES, initialConfigFor } from "./policies";
 
 export type { PackResource } from "./args";
+export { PolicyConfigError, configEnvironment, loadPolicyConfigFile } from "./lib/config";
+export type { PolicyConfigLayer } from "./lib/config";
 
 export interface Diagnostic {
     policy: string;

@@ -1,7 +1,7 @@
 // Turns `vmafx:*` stack config into validated VmafxStackArgs. The only module that knows
 // Pulumi config keys; the component itself never reads config.
-import * as pulumi from "@pulumi/pulumi";
-import { ArgsIssue, TOP_LEVEL_KEYS, VmafxArgsError, VmafxStackArgs, isStringKey, validateArgs } from "vmafx";
+import type * as pulumi from "@pulumi/pulumi";
+import { ArgsIssue, TOP_LEVEL_KEYS, VmafxArgsError, VmafxStackArgs, isStringKey, validateArgs } from "@vmafx-k8s/vmafx/plan";
 
 export const CONFIG_NAMESPACE = "vmafx";
 /** Secret config key holding rclone.conf; becomes `storage.rcloneConfig`. */
@@ -12,14 +12,23 @@ const PREFIX = `${CONFIG_NAMESPACE}:`;
 export interface ConfigSource {
     /** Every config key (`namespace:key`) with its string value, as the engine stores it. */
     all(): Record<string, string>;
-    /** The value of `vmafx:<key>` as a Pulumi secret. */
-    secret(key: string): pulumi.Output<string>;
+    /** The value of `vmafx:<key>` as a Pulumi secret (offline tools pass a placeholder). */
+    secret(key: string): pulumi.Input<string>;
 }
 
+/**
+ * The engine's config. The SDK is required on use, so the offline render, which passes its own
+ * source, never loads it.
+ */
 export const runtimeConfig: ConfigSource = {
-    all: () => pulumi.runtime.allConfig(),
-    secret: (key) => new pulumi.Config(CONFIG_NAMESPACE).requireSecret(key),
+    all: () => sdk().runtime.allConfig(),
+    secret: (key) => new (sdk().Config)(CONFIG_NAMESPACE).requireSecret(key),
 };
+
+function sdk(): typeof pulumi {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("@pulumi/pulumi");
+}
 
 /**
  * Reads and validates the stack's `vmafx:*` config. Throws VmafxArgsError (naming each bad
@@ -28,7 +37,7 @@ export const runtimeConfig: ConfigSource = {
 export function loadStackArgs(componentName: string, source: ConfigSource = runtimeConfig): VmafxStackArgs {
     const issues: ArgsIssue[] = [];
     const args: Record<string, unknown> = {};
-    let rclone: pulumi.Output<string> | undefined;
+    let rclone: pulumi.Input<string> | undefined;
     const all = source.all();
     for (const fullKey of Object.keys(all).sort()) {
         if (!fullKey.startsWith(PREFIX)) {

@@ -1,6 +1,6 @@
 // One test per chart bug of chart.md §9 in this scope, named after the bug.
 import { strict as assert } from "assert";
-import { Manifest } from "../components/context";
+import { Manifest } from "@vmafx-k8s/vmafx/plan";
 import { byKind, containersOf, find, matches, planFor, podTemplates } from "./helpers";
 
 function env(container: any, name: string) {

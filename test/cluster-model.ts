@@ -1,10 +1,10 @@
 // Turns a rendered release into the flow analyzer's model (namespaces, pods, policies) and
 // turns the component's flow list into concrete probes: one endpoint pair per flow and port.
 import * as ipaddr from "ipaddr.js";
-import { Cluster, Endpoint, IpEndpoint, NetworkPolicyObject, PodEndpoint, Protocol, evaluateFlow } from "../common/netpol";
-import { addressInCidr, parseCidr } from "../common/cidr";
-import { BuildContext, Manifest } from "../components/context";
-import { Flow, FlowEnd } from "../components/flows";
+import { Cluster, Endpoint, IpEndpoint, NetworkPolicyObject, PodEndpoint, Protocol, evaluateFlow } from "@vmafx-k8s/core";
+import { addressInCidr, parseCidr } from "@vmafx-k8s/core";
+import { BuildContext, Manifest } from "@vmafx-k8s/vmafx/plan";
+import { Flow, FlowEnd } from "@vmafx-k8s/vmafx/plan";
 import { podTemplates } from "./helpers";
 
 export interface Model {

@@ -1,9 +1,9 @@
 // VmafxStack as users depend on it: which objects each configuration registers, that every
 // pod is hardened and passes Pod Security "restricted", that selectors never overlap.
 import { strict as assert } from "assert";
-import { VmafxStackArgs } from "../components";
-import { Manifest } from "../components/context";
-import { evaluatePod } from "../policy-pack/psa";
+import { VmafxStackArgs } from "@vmafx-k8s/vmafx";
+import { Manifest } from "@vmafx-k8s/vmafx/plan";
+import { evaluatePod } from "@vmafx-k8s/core";
 import { byKind, containersOf, inventory, matches, planFor, podTemplates, registerComponent } from "./helpers";
 
 const EXPECTED_POD_SC = {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import { DEFAULTS } from "../components/defaults";
+import { DEFAULTS } from "@vmafx-k8s/vmafx/plan";
 import { projectFile } from "../tools/config-reference";
 import { DOC_PATH, PROJECT_FILE_PATH, README_PATH, generateDeploymentDoc, withConfigReference } from "../tools/docs";
 

@@ -1,9 +1,9 @@
 // Shared test helpers: the pure release plan, the component registered under mocks, and
 // walkers over pod templates and containers.
 import * as pulumi from "@pulumi/pulumi";
-import { VmafxStack, VmafxStackArgs, validateArgs } from "../components";
-import { Manifest, makeContext } from "../components/context";
-import { buildPlan } from "../components/plan";
+import { VmafxStack, VmafxStackArgs, validateArgs } from "@vmafx-k8s/vmafx";
+import { Manifest, makeContext } from "@vmafx-k8s/vmafx/plan";
+import { buildPlan } from "@vmafx-k8s/vmafx/plan";
 
 /** The release's objects as plain manifests (no Pulumi runtime involved). */
 export function planFor(args: VmafxStackArgs, name = "vmafx"): Manifest[] {

@@ -8,8 +8,8 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadPolicyConfigFile } from "../policy-pack/lib/config";
-import { Diagnostic, PackResource, formatViolations, runPack } from "../policy-pack/run";
+import { loadPolicyConfigFile } from "@vmafx-k8s/policy-pack/run";
+import { Diagnostic, PackResource, formatViolations, runPack } from "@vmafx-k8s/policy-pack/run";
 import { PROJECT_DIR, readStackConfig, runProgram } from "../tools/offline/program";
 import { main as previewMain, packResources } from "../tools/preview-offline";
 

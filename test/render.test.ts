@@ -6,8 +6,8 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { evaluatePod } from "../policy-pack/psa";
-import { podTemplateOf } from "../policy-pack/kinds";
+import { evaluatePod } from "@vmafx-k8s/core";
+import { podTemplateOf } from "@vmafx-k8s/core";
 import { render } from "../tools/render";
 
 const ROOT = path.resolve(__dirname, "..");

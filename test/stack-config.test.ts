@@ -1,7 +1,7 @@
 // Stack config -> args: the committed stacks load, and bad config fails before anything is
 // registered, with one message naming the key, the value and what is accepted.
 import { strict as assert } from "assert";
-import { VmafxArgsError } from "vmafx";
+import { VmafxArgsError } from "@vmafx-k8s/vmafx";
 import { StackConfig, readStackConfig, runProgram } from "../tools/offline/program";
 import { REDACTED, redactSecrets } from "../tools/render";
 import { byKind, planFor } from "./helpers";

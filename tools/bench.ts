@@ -13,10 +13,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
-import { loadPolicyConfigFile } from "../policy-pack/lib/config";
-import { PACK } from "../policy-pack/policies";
-import { Obj, PsaLevel, evaluatePod } from "../policy-pack/psa";
-import { runPack } from "../policy-pack/run";
+import { Obj, PsaLevel, evaluatePod } from "@vmafx-k8s/core";
+import { PACK } from "@vmafx-k8s/policy-pack/policies";
+import { loadPolicyConfigFile, runPack } from "@vmafx-k8s/policy-pack/run";
 import { PROJECT_DIR, readStackConfig, runProgram } from "./offline/program";
 import { packResources } from "./preview-offline";
 

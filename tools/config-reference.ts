@@ -5,10 +5,12 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import * as yaml from "js-yaml";
-import { DEFAULTS } from "../components/defaults";
+import { DEFAULTS } from "@vmafx-k8s/vmafx/plan";
 import { RCLONE_CONFIG_KEY } from "../stacks";
+import { PROJECT_DIR } from "./project";
 
-const ARGS_FILE = path.resolve(__dirname, "..", "components", "args.ts");
+// The sources of the component package in this repository: the docs describe what they declare.
+const ARGS_FILE = path.join(PROJECT_DIR, "components", "args.ts");
 
 interface Prop {
     name: string;

@@ -9,10 +9,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { VmafxArgsError } from "vmafx";
-import { PolicyConfigError, configEnvironment, loadPolicyConfigFile } from "../policy-pack/lib/config";
-import { PACK } from "../policy-pack/policies";
-import { Diagnostic, PackResource, formatViolations, hasMandatory, runPack, summarize } from "../policy-pack/run";
+import { VmafxArgsError } from "@vmafx-k8s/vmafx/plan";
+import { PACK } from "@vmafx-k8s/policy-pack/policies";
+import { Diagnostic, PackResource, PolicyConfigError, configEnvironment, formatViolations, hasMandatory, loadPolicyConfigFile, runPack, summarize } from "@vmafx-k8s/policy-pack/run";
 import { PROJECT_DIR, ProgramRun, StackConfigFileError, readStackConfig, runProgram } from "./offline/program";
 
 const USAGE = "usage: npm run preview:offline -- --stack <name> [--config-file <Pulumi.<stack>.yaml>] [--policy-config <policy-config.json>]";

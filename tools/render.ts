@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseArgs } from "util";
-import { VmafxArgsError } from "vmafx";
+import { VmafxArgsError } from "@vmafx-k8s/vmafx/plan";
 import { StackConfigFileError, kubernetesObjects, readStackConfig, runProgram } from "./offline/program";
 
 /** Marks a directory as ours, so a re-render may clear it and nothing else is ever deleted. */

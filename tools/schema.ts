@@ -3,13 +3,17 @@
 // would print), so other languages' SDKs can be reviewed without the CLI.
 import * as path from "path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { VmafxStack } from "vmafx";
+import { VmafxStack } from "@vmafx-k8s/vmafx";
 
-export const PACKAGE_DIR = path.dirname(require.resolve("vmafx/package.json"));
+export const PACKAGE_DIR = path.dirname(require.resolve("@vmafx-k8s/vmafx/package.json"));
 
 export async function packageSchema(): Promise<Record<string, any>> {
-    const { name, version } = require("vmafx/package.json");
-    const provider = new ComponentProvider({ components: [VmafxStack], name, version, dirname: PACKAGE_DIR });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { name: npmName, version } = require("@vmafx-k8s/vmafx/package.json") as { name: string; version: string };
+    // As the CLI's plugin host names it (cmd/run-plugin): the npm scope becomes the schema's
+    // namespace, the rest the package name.
+    const [, scope, name] = /^(?:@([^/]+)\/)?(.+)$/.exec(npmName)!;
+    const provider = new ComponentProvider({ components: [VmafxStack], name, namespace: scope, version, dirname: PACKAGE_DIR });
     return JSON.parse(await provider.getSchema());
 }
 

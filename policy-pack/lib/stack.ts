@@ -2,8 +2,7 @@
 // pod templates, declared Namespaces, NetworkPolicies, ServiceAccounts and RBAC bindings. Works on
 // Pulumi resources (type token + inputs/outputs) and on objects read from YAML alike (the CLI
 // gives those a token derived from apiVersion and kind). Props are read unwrapped (see unknowns.ts).
-import { Cluster, NamespaceInfo, NetworkPolicyObject, PodEndpoint } from "../../common/netpol";
-import { PodBearingKind, PodTemplateRef, joinFieldPath, kindOfPulumiType, podTemplateOf } from "../kinds";
+import { Cluster, NamespaceInfo, NetworkPolicyObject, PodBearingKind, PodEndpoint, PodTemplateRef, joinFieldPath, kindOfPulumiType, podTemplateOf } from "@vmafx-k8s/core";
 import { PathSegment, isUnknown, unwrap } from "./unknowns";
 
 /** What every policy needs of a resource (a subset of ResourceValidationArgs and PolicyResource). */

@@ -7,7 +7,7 @@
 // they modify an existing policy and isolate nothing by themselves.
 // Mandatory in prod, advisory elsewhere (policies/index.ts).
 import { StackValidationPolicy } from "@pulumi/policy";
-import { PolicyType, policiesSelecting } from "../../common/netpol";
+import { PolicyType, policiesSelecting } from "@vmafx-k8s/core";
 import { ENVIRONMENT_PROPERTY, resolveEnvironment } from "../lib/environment";
 import { showValue } from "../lib/messages";
 import { StackView, templateSegments } from "../lib/stack";

@@ -18,8 +18,9 @@ import { readOnlyRootFilesystem } from "./read-only-root-filesystem";
 import { resourceLimits } from "./resource-limits";
 import { saTokenAutomount } from "./sa-token-automount";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const packageJson = require("../package.json") as { version: string };
+// By package name, so the same line works from the sources (tests) and from dist/ (the pack).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const packageJson = require("@vmafx-k8s/policy-pack/package.json") as { version: string };
 
 export const PACK = {
     name: "vmafx",

@@ -6,7 +6,7 @@
 // In prod a target namespace the stack does not declare cannot be checked and is reported too,
 // unless it is listed in trustedNamespaces (managed by another stack or the platform team).
 import { StackValidationPolicy } from "@pulumi/policy";
-import { parsePsaVersion } from "../psa";
+import { parsePsaVersion } from "@vmafx-k8s/core";
 import { ENVIRONMENT_PROPERTY, resolveEnvironment } from "../lib/environment";
 import { listText, showValue } from "../lib/messages";
 import { StackView, Workload } from "../lib/stack";

@@ -20,7 +20,7 @@
 //
 // Patch resources are partial: only values they set are judged, missing fields are not.
 import { StackValidationPolicy } from "@pulumi/policy";
-import { PsaLevel, evaluatePod, parsePsaLevel, parsePsaVersion } from "../psa";
+import { PsaLevel, evaluatePod, parsePsaLevel, parsePsaVersion } from "@vmafx-k8s/core";
 import { ENVIRONMENT_PROPERTY, resolveEnvironment } from "../lib/environment";
 import { showField } from "../lib/messages";
 import { DeclaredNamespace, StackView, Workload, podFieldPath, templateSegments } from "../lib/stack";

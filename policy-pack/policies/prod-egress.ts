@@ -1,7 +1,7 @@
 // prod-egress: no workload may egress to the whole internet (0.0.0.0/0 or ::/0) in any form,
 // judged on the effective union of the NetworkPolicies that select each workload's pods, not one
 // policy at a time (a narrow policy does not cancel an open one: policies only add allowances).
-// Forms (common/netpol openInternetEgress): an ipBlock cidr that is a /0 (with or without except:
+// Forms (@vmafx-k8s/core openInternetEgress): an ipBlock cidr that is a /0 (with or without except:
 // an except carves out little), an egress rule without `to` (with ports: every destination on
 // those ports), an empty rule `{}`, ipBlocks that together cover a family, and, in prod, a
 // workload no policy isolates for egress. With `allowedCidrs` set, every egress ipBlock must also
@@ -9,8 +9,7 @@
 // prod a workload without egress isolation is not reported (default-deny covers isolation).
 // NetworkPolicyPatch resources are included: a patch can open egress on an existing policy.
 import { StackValidationPolicy } from "@pulumi/policy";
-import { Cidr, cidrContains, coversWholeFamily } from "../../common/cidr";
-import { Cluster, InternetEgressFinding, NetworkPolicyPort, PodEndpoint, openInternetEgress, parseK8sCidr, policiesSelecting } from "../../common/netpol";
+import { Cidr, Cluster, InternetEgressFinding, NetworkPolicyPort, PodEndpoint, cidrContains, coversWholeFamily, openInternetEgress, parseK8sCidr, policiesSelecting } from "@vmafx-k8s/core";
 import { ENVIRONMENT_PROPERTY, resolveEnvironment } from "../lib/environment";
 import { listText, showValue } from "../lib/messages";
 import { DeclaredNetworkPolicy, StackView, Workload, templateSegments } from "../lib/stack";

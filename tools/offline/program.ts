@@ -6,8 +6,9 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
-const PROGRAM = path.join(PROJECT_DIR, "index.ts");
+import { PROGRAM, PROJECT_DIR } from "../project";
+
+export { PROJECT_DIR };
 
 export interface StackConfig {
     /** File the config came from. */

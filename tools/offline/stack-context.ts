@@ -1,8 +1,6 @@
 // A stack's release model (resolved args, names, ports, hardening) straight from its stack
 // file, optionally with config keys overridden, without running the program.
-import * as pulumi from "@pulumi/pulumi";
-import { validateArgs } from "../../components";
-import { BuildContext, makeContext } from "../../components/context";
+import { BuildContext, makeContext, validateArgs } from "@vmafx-k8s/vmafx/plan";
 import { loadStackArgs } from "../../stacks";
 import { readStackConfig } from "./program";
 
@@ -10,6 +8,6 @@ import { readStackConfig } from "./program";
 export function stackContext(stack: string, overrides: Record<string, unknown> = {}): BuildContext {
     const values = { ...readStackConfig(stack).values };
     for (const [k, v] of Object.entries(overrides)) values[`vmafx:${k}`] = JSON.stringify(v);
-    const args = loadStackArgs("vmafx", { all: () => values, secret: () => pulumi.output("") });
+    const args = loadStackArgs("vmafx", { all: () => values, secret: () => "" });
     return makeContext(validateArgs("vmafx", args, "vmafx:"));
 }

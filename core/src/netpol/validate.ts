@@ -3,8 +3,7 @@
 // ("spec.egress[0].to[1].ipBlock.except[0]: Invalid value: \"...\": must be a strict subset of `cidr`").
 // Not covered: metadata beyond the name, unknown fields, types the schema would reject
 // before validation runs (e.g. a boolean port).
-import { cidrStrictlyContains } from "../cidr";
-import { parseK8sCidr } from "./ip";
+import { cidrStrictlyContains, parseK8sCidr } from "../cidr";
 import { LabelSelector, NetworkPolicyObject, NetworkPolicyPeer, NetworkPolicyPort } from "./types";
 
 export interface ValidateOptions {

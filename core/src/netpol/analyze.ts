@@ -12,8 +12,7 @@
 //  - A flow A -> B is allowed iff A's egress allows it (A a pod) AND B's ingress allows it
 //    (B a pod). An IP endpoint has no policies. Traffic of a pod to itself is not special-cased.
 import * as ipaddr from "ipaddr.js";
-import { Cidr } from "../cidr";
-import { addressInNetwork, parseAddress, parseK8sCidr, unionCoversFamily } from "./ip";
+import { Cidr, addressInNetwork, parseAddress, parseK8sCidr, unionCoversFamily } from "../cidr";
 import { selectorMatches } from "./selector";
 import {
     Cluster,

@@ -1,5 +1,5 @@
 // Pure Kubernetes NetworkPolicy v1 analysis shared by the VmafxStack component's tests
-// and the CrossGuard policy pack. Depends only on ipaddr.js (through ../cidr and ./ip).
+// and the CrossGuard policy pack. Depends only on ipaddr.js (through ../cidr).
 export * from "./types";
 export { selectorMatches } from "./selector";
 export {
@@ -11,7 +11,5 @@ export {
     policiesSelecting,
     policyNamespace,
 } from "./analyze";
-export { parseK8sCidr } from "./ip";
-export type { K8sCidrParse } from "./ip";
 export { validateNetworkPolicy } from "./validate";
 export type { ValidateOptions } from "./validate";

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { NetworkPolicyObject, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec, parseK8sCidr, validateNetworkPolicy } from "./index";
+import { parseK8sCidr } from "../cidr";
+import { NetworkPolicyObject, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec, validateNetworkPolicy } from "./index";
 
 const np = (spec: NetworkPolicySpec, name = "vmafx-test"): NetworkPolicyObject => ({ metadata: { name, namespace: "vmafx" }, spec });
 const withPeer = (peer: NetworkPolicyPeer) => np({ podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [peer] }] });

@@ -1,6 +1,8 @@
-// Address and CIDR parsing with the Kubernetes API server's rules rather than
-// ipaddr.js's lenient ones (ipaddr.js reads "010.0.0.0" as octal and accepts hex,
-// two- and three-part IPv4 and IPv6 zone ids; the API server does none of that).
+// CIDR and address parsing with the Kubernetes API server's rules, the one parser of the
+// project: the component's config validation, the NetworkPolicy analyzer and validator, and the
+// policy pack all read CIDRs through it. ipaddr.js is used only to represent and match parsed
+// bytes, never to parse text (it reads "010.0.0.0" as octal and accepts hex, two- and
+// three-part IPv4 and IPv6 zone ids; the API server does none of that).
 //
 //  - Legacy ("sloppy") parsing, k8s.io/utils/net ParseCIDRSloppy: dotted-quad IPv4 whose
 //    octets may carry leading zeros, read as DECIMAL; IPv6 with 1-4 hex digit groups,
@@ -13,7 +15,15 @@
 // An IPv4-mapped IPv6 network with prefix >= 96 is matched as the IPv4 network it maps
 // (Go's net.IPNet.Contains does the same); mapped endpoint addresses count as IPv4.
 import * as ipaddr from "ipaddr.js";
-import { Cidr } from "../cidr";
+
+export interface Cidr {
+    /** The text as given. */
+    readonly text: string;
+    readonly family: "ipv4" | "ipv6";
+    /** The network address (host bits cleared). */
+    readonly address: ipaddr.IPv4 | ipaddr.IPv6;
+    readonly prefixLength: number;
+}
 
 interface ParsedAddress {
     family: "ipv4" | "ipv6";
@@ -213,4 +223,46 @@ export function unionCoversFamily(cidrs: Cidr[], family: "ipv4" | "ipv6"): boole
         }
     }
     return next === 1n << BigInt(bits);
+}
+
+/**
+ * A network written strictly, as config that means a network must be: canonical dotted-quad or
+ * IPv6 text, no leading zeros, no IPv4-mapped IPv6 and no host bits. Undefined otherwise;
+ * `parseK8sCidr` tells why.
+ */
+export function parseCidr(text: string): Cidr | undefined {
+    const parsed = parseK8sCidr(text);
+    return parsed.cidr && parsed.strictErrors.length === 0 ? parsed.cidr : undefined;
+}
+
+/** The canonical spelling of a CIDR's network ("10.1.0.0/8" -> "10.0.0.0/8"). */
+export function canonicalCidr(cidr: Cidr): string {
+    return `${cidr.address.toString()}/${cidr.prefixLength}`;
+}
+
+/** True when the address text lies inside the CIDR (families must match after unmapping). */
+export function addressInCidr(address: string, cidr: Cidr): boolean {
+    const parsed = parseAddress(address);
+    return parsed !== undefined && addressInNetwork(parsed, cidr);
+}
+
+/** True when `inner` lies inside `outer` (equal counts as inside). */
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+    if (outer.family !== inner.family || inner.prefixLength < outer.prefixLength) {
+        return false;
+    }
+    return inner.address.match([outer.address, outer.prefixLength] as [typeof inner.address, number]);
+}
+
+/**
+ * True when `inner` is a strict subset of `outer`: what the API server demands of
+ * every `ipBlock.except` entry relative to its `ipBlock.cidr`.
+ */
+export function cidrStrictlyContains(outer: Cidr, inner: Cidr): boolean {
+    return inner.prefixLength > outer.prefixLength && cidrContains(outer, inner);
+}
+
+/** True for a CIDR that covers a whole address family: 0.0.0.0/0 or ::/0 in any spelling. */
+export function coversWholeFamily(cidr: Cidr): boolean {
+    return cidr.prefixLength === 0;
 }
