@@ -90,7 +90,7 @@ async function guarded(p: Policy, diagnostics: Diagnostic[], urn: string | undef
             });
             return;
         }
-        throw new Error(`Error validating ${urn ?? "stack"} with policy '${p.name}' from policy pack '${PACK.name}@v${PACK.version}': ${(e as Error).stack ?? e}`);
+        throw new Error(`Error validating ${urn ?? "stack"} with policy '${p.name}' from policy pack '${PACK.name}@v${PACK.version}': ${(e as Error).stack ?? e}`, { cause: e });
     }
 }
 

@@ -12,7 +12,9 @@ import { loadPolicyConfigFile } from "./lib/config";
 import { effectiveConfig } from "./run";
 import { k8s } from "./testing";
 
-// Resolve the gRPC and protobuf packages through @pulumi/pulumi so the generated classes match.
+// Resolve the gRPC and protobuf packages through @pulumi/pulumi so the generated classes match
+// (paths computed at run time, hence require).
+/* eslint-disable @typescript-eslint/no-require-imports */
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const fromPulumi = (m: string) => require(require.resolve(m, { paths: [pulumiDir] }));
 const grpc = fromPulumi("@grpc/grpc-js");
@@ -20,6 +22,7 @@ const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb.js");
 const { Empty } = fromPulumi("google-protobuf/google/protobuf/empty_pb.js");
 const pb = require("@pulumi/pulumi/proto/analyzer_pb.js");
 const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb.js");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const PACK_DIR = __dirname;
 const LEVELS = ["advisory", "mandatory", "disabled", "remediate"]; // pulumirpc.EnforcementLevel order

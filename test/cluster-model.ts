@@ -1,10 +1,8 @@
 // Turns a rendered release into the flow analyzer's model (namespaces, pods, policies) and
 // turns the component's flow list into concrete probes: one endpoint pair per flow and port.
 import * as ipaddr from "ipaddr.js";
-import { Cluster, Endpoint, IpEndpoint, NetworkPolicyObject, PodEndpoint, Protocol, evaluateFlow } from "@vmafx-k8s/core";
-import { addressInCidr, parseCidr } from "@vmafx-k8s/core";
-import { BuildContext, Manifest } from "@vmafx-k8s/vmafx/plan";
-import { Flow, FlowEnd } from "@vmafx-k8s/vmafx/plan";
+import { addressInCidr, Cluster, Endpoint, evaluateFlow, IpEndpoint, NetworkPolicyObject, parseCidr, PodEndpoint, Protocol } from "@vmafx-k8s/core";
+import { BuildContext, Flow, FlowEnd, Manifest } from "@vmafx-k8s/vmafx/plan";
 import { podTemplates } from "./helpers";
 
 export interface Model {

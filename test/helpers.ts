@@ -2,8 +2,7 @@
 // walkers over pod templates and containers.
 import * as pulumi from "@pulumi/pulumi";
 import { VmafxStack, VmafxStackArgs, validateArgs } from "@vmafx-k8s/vmafx";
-import { Manifest, makeContext } from "@vmafx-k8s/vmafx/plan";
-import { buildPlan } from "@vmafx-k8s/vmafx/plan";
+import { buildPlan, makeContext, Manifest } from "@vmafx-k8s/vmafx/plan";
 
 /** The release's objects as plain manifests (no Pulumi runtime involved). */
 export function planFor(args: VmafxStackArgs, name = "vmafx"): Manifest[] {

@@ -2,12 +2,9 @@
 // and prod stack configs, every intended flow is allowed, the flows that must stay closed
 // are denied, and every rendered rule is needed by at least one intended flow.
 import { strict as assert } from "assert";
-import { Endpoint, NetworkPolicyObject, openInternetEgress, validateNetworkPolicy } from "@vmafx-k8s/core";
-import { cidrStrictlyContains, parseCidr } from "@vmafx-k8s/core";
+import { cidrStrictlyContains, Endpoint, NetworkPolicyObject, openInternetEgress, parseCidr, validateNetworkPolicy } from "@vmafx-k8s/core";
 import { validateArgs } from "@vmafx-k8s/vmafx";
-import { BuildContext, Manifest, makeContext } from "@vmafx-k8s/vmafx/plan";
-import { intendedFlows } from "@vmafx-k8s/vmafx/plan";
-import { buildPlan } from "@vmafx-k8s/vmafx/plan";
+import { BuildContext, buildPlan, intendedFlows, makeContext, Manifest } from "@vmafx-k8s/vmafx/plan";
 import { kubernetesObjects, readStackConfig, runProgram } from "../tools/offline/program";
 import { stackContext } from "../tools/offline/stack-context";
 import { Model, Probe, allowed, modelOf, podIn, probesOf } from "./cluster-model";

@@ -8,8 +8,7 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadPolicyConfigFile } from "@vmafx-k8s/policy-pack/run";
-import { Diagnostic, PackResource, formatViolations, runPack } from "@vmafx-k8s/policy-pack/run";
+import { Diagnostic, formatViolations, loadPolicyConfigFile, PackResource, runPack } from "@vmafx-k8s/policy-pack/run";
 import { PROJECT_DIR, readStackConfig, runProgram } from "../tools/offline/program";
 import { main as previewMain, packResources } from "../tools/preview-offline";
 

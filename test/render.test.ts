@@ -6,14 +6,18 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { evaluatePod } from "@vmafx-k8s/core";
-import { podTemplateOf } from "@vmafx-k8s/core";
+import { evaluatePod, podTemplateOf } from "@vmafx-k8s/core";
 import { render } from "../tools/render";
 
 const ROOT = path.resolve(__dirname, "..");
 
 function tmp(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "vmafx-render-"));
+}
+
+/** The compiled command, as `npm run render` runs it. */
+function renderCli(args: string[]) {
+    return spawnSync(process.execPath, [path.join(ROOT, "dist", "tools", "render.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 60000 });
 }
 
 function readAll(dir: string): Record<string, string> {
@@ -25,8 +29,8 @@ describe("offline render", () => {
         it(`${stack}: writes one YAML file per object, identical on a second run, every pod template restricted at the namespace's pinned version`, async () => {
             const a = path.join(tmp(), "out");
             const b = path.join(tmp(), "out");
-            const files = await render(stack, a);
-            await render(stack, b);
+            const files = render(stack, a);
+            render(stack, b);
             assert.deepEqual(readAll(a), readAll(b));
             assert.equal(Object.keys(readAll(a)).length, files.length);
             const objects = files.map((f) => yaml.load(fs.readFileSync(path.join(a, f), "utf8")) as any);
@@ -48,13 +52,13 @@ describe("offline render", () => {
 
     it("a re-render replaces its own output, and refuses a non-empty directory it did not write", async () => {
         const dir = path.join(tmp(), "out");
-        await render("dev", dir);
+        render("dev", dir);
         fs.writeFileSync(path.join(dir, "stale.yaml"), "kind: Stale\n");
-        await render("dev", dir);
+        render("dev", dir);
         assert.ok(!fs.existsSync(path.join(dir, "stale.yaml")));
         const foreign = tmp();
         fs.writeFileSync(path.join(foreign, "mine.txt"), "keep me");
-        await assert.rejects(render("dev", foreign), /refusing to write into .*not written by this tool/);
+        assert.throws(() => render("dev", foreign), /refusing to write into .*not written by this tool/);
         assert.equal(fs.readFileSync(path.join(foreign, "mine.txt"), "utf8"), "keep me");
     });
 
@@ -63,10 +67,37 @@ describe("offline render", () => {
         const config = path.join(dir, "Pulumi.bad.yaml");
         fs.writeFileSync(config, "config:\n  vmafx:workload: Daemon\n  vmafx:gpu:\n    vendor: apple\n");
         const out = path.join(dir, "out");
-        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "tools/render.ts", "--stack", "bad", "--config-file", config, "--out", out], { cwd: ROOT, encoding: "utf8" });
+        const r = renderCli(["--stack", "bad", "--config-file", config, "--out", out]);
         assert.equal(r.status, 1, r.stderr);
         assert.match(r.stderr, /vmafx:gpu\.vendor = "apple": Invalid option/);
         assert.match(r.stderr, /vmafx:workload = "Daemon": Invalid option: expected one of "Deployment"\|"StatefulSet"\|"Job"/);
         assert.equal(fs.existsSync(out), false);
+    });
+
+    it("--out - writes the same objects as one YAML stream on stdout, like helm template", () => {
+        const dir = path.join(tmp(), "out");
+        const files = render("prod", dir);
+        const r = renderCli(["--stack", "prod", "--out", "-"]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stderr, "");
+        const docs = yaml.loadAll(r.stdout);
+        assert.deepEqual(docs, files.map((f) => yaml.load(fs.readFileSync(path.join(dir, f), "utf8"))));
+        assert.ok(r.stdout.startsWith("---\n"));
+    });
+
+    it("--out on a non-empty directory it did not write: a clear error and exit 2, no stack trace, nothing touched", () => {
+        const foreign = tmp();
+        fs.writeFileSync(path.join(foreign, "mine.txt"), "keep me");
+        const r = renderCli(["--stack", "dev", "--out", foreign]);
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /^error: refusing to write into .*: it is not empty and was not written by this tool/);
+        assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+        assert.deepEqual(fs.readdirSync(foreign), ["mine.txt"]);
+    });
+
+    it("missing flags: usage and exit 2", () => {
+        const r = renderCli(["--stack", "dev"]);
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /--out is required\nusage: npm run render/);
     });
 });

@@ -87,10 +87,36 @@ ${policyTable(devOn)}
 `;
 }
 
-if (require.main === module) {
+/** Every generated file with the content `npm run docs` writes. */
+export function generatedFiles(): { path: string; content: string }[] {
+    return [
+        { path: DOC_PATH, content: generateDeploymentDoc() },
+        { path: README_PATH, content: withConfigReference(fs.readFileSync(README_PATH, "utf8")) },
+        { path: PROJECT_FILE_PATH, content: projectFile() },
+    ];
+}
+
+/** `npm run docs` writes the files; `npm run docs -- --check` writes nothing and exits 1 when one is stale. */
+export function main(argv: string[]): number {
+    const check = argv.includes("--check");
+    const unknown = argv.filter((a) => a !== "--check");
+    if (unknown.length > 0) {
+        console.error(`error: unknown argument ${JSON.stringify(unknown[0])}\nusage: npm run docs [-- --check]`);
+        return 2;
+    }
+    const files = generatedFiles();
+    if (check) {
+        const stale = files.filter((f) => !fs.existsSync(f.path) || fs.readFileSync(f.path, "utf8") !== f.content);
+        for (const f of stale) console.error(`stale: ${path.relative(PROJECT_DIR, f.path)} (run npm run docs)`);
+        if (stale.length === 0) console.log(`up to date: ${files.map((f) => path.relative(PROJECT_DIR, f.path)).join(", ")}`);
+        return stale.length > 0 ? 1 : 0;
+    }
     fs.mkdirSync(path.dirname(DOC_PATH), { recursive: true });
-    fs.writeFileSync(DOC_PATH, generateDeploymentDoc());
-    fs.writeFileSync(README_PATH, withConfigReference(fs.readFileSync(README_PATH, "utf8")));
-    fs.writeFileSync(PROJECT_FILE_PATH, projectFile());
-    console.log(`wrote ${path.relative(process.cwd(), DOC_PATH)}, Pulumi.yaml and the config reference in README.md`);
+    for (const f of files) fs.writeFileSync(f.path, f.content);
+    console.log(`wrote ${files.map((f) => path.relative(PROJECT_DIR, f.path)).join(", ")}`);
+    return 0;
+}
+
+if (require.main === module) {
+    process.exitCode = main(process.argv.slice(2));
 }

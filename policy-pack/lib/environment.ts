@@ -33,6 +33,8 @@ export function resolveEnvironment(configured: unknown): Environment {
     if (typeof configured === "string" && configured.trim() !== "") {
         return { name: configured.trim(), source: "config", prod: isProdName(configured) };
     }
+    // Required on use: vmafx-policy psa never needs the SDK, and it costs most of a second to load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const stack = (require("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).getStack();
     return { name: stack, source: "stack", prod: isProdName(stack) };
 }

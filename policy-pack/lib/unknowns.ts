@@ -13,7 +13,7 @@ import { Environment } from "./environment";
 // @pulumi/policy 1.21 exports UnknownValueError and unknownCheckingProxy from its index, but its
 // proxy.d.ts is empty (the declarations are @internal), so they are typed here. The sentinels
 // live in the same module; reading them from it keeps one source of truth.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxyModule = require("@pulumi/policy/proxy") as Record<string, unknown>;
 
 export interface UnknownValueErrorLike extends Error {

@@ -1,68 +1,16 @@
-// Runs the Pulumi program in-process under the runtime's mocks, with a stack's config read
-// from its stack file, and records every registered resource. The offline render and the
-// offline preview share it; neither needs the Pulumi CLI or a cluster.
-import * as fs from "fs";
-import * as yaml from "js-yaml";
+// Runs the compiled Pulumi program in-process under the runtime's mocks, with a stack's config
+// read from its stack file, and records every registered resource. The offline preview runs the
+// pack over what it records; the tests prove the offline render's plan path gives the same objects.
+// Neither needs the Pulumi CLI or a cluster.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-
 import { PROGRAM, PROJECT_DIR } from "../project";
+import { PROJECT_NAME, StackConfig } from "./config";
+import { inInstallOrder } from "./objects";
 
 export { PROJECT_DIR };
-
-export interface StackConfig {
-    /** File the config came from. */
-    readonly file: string;
-    /** `namespace:key` -> value as the engine passes it (strings; objects as JSON). */
-    readonly values: Record<string, string>;
-    /** Keys that were `secure:` in the file; offline they hold a marker, not the secret. */
-    readonly secretKeys: string[];
-}
-
-export class StackConfigFileError extends Error {}
-
-/** Reads `Pulumi.<stack>.yaml` (or `configFile`) the way the CLI presents it to a program. */
-export function readStackConfig(stack: string, configFile?: string, projectName = "vmafx"): StackConfig {
-    const file = path.resolve(configFile ?? path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`));
-    let doc: unknown;
-    try {
-        doc = yaml.load(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-        throw new StackConfigFileError(`cannot read stack config ${file}: ${(e as Error).message}`);
-    }
-    const config = (doc as { config?: unknown } | undefined)?.config ?? {};
-    if (typeof config !== "object" || config === null || Array.isArray(config)) {
-        throw new StackConfigFileError(`${file}: 'config' must be a map of keys to values`);
-    }
-    const values: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    for (const [rawKey, value] of Object.entries(config)) {
-        const key = rawKey.includes(":") ? rawKey : `${projectName}:${rawKey}`;
-        if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
-            values[key] = `<secret ${key}: encrypted in ${path.basename(file)}, not decrypted offline>`;
-            secretKeys.push(key);
-        } else {
-            values[key] = typeof value === "string" ? value : JSON.stringify(value);
-        }
-    }
-    // Like the CLI, fill every key the project file declares with a default and the stack leaves unset.
-    for (const [key, decl] of Object.entries(projectConfigDefaults(projectName))) {
-        const full = `${projectName}:${key}`;
-        if (!(full in values)) values[full] = typeof decl === "string" ? decl : JSON.stringify(decl);
-    }
-    return { file, values, secretKeys };
-}
-
-/** Defaults of the `config:` declarations in Pulumi.yaml. */
-function projectConfigDefaults(projectName: string): Record<string, unknown> {
-    const doc = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as { name?: string; config?: Record<string, { default?: unknown }> };
-    if (doc.name !== projectName) return {};
-    const out: Record<string, unknown> = {};
-    for (const [key, decl] of Object.entries(doc.config ?? {})) {
-        if (decl && typeof decl === "object" && "default" in decl) out[key] = decl.default;
-    }
-    return out;
-}
+export { PROJECT_NAME, StackConfigFileError, readStackConfig } from "./config";
+export type { StackConfig } from "./config";
 
 export interface RecordedResource {
     readonly urn: string;
@@ -81,7 +29,7 @@ export interface ProgramRun {
 }
 
 /** Replaces the wire format of secrets (`{<sig>: <secret sig>, value}`) by the value. */
-function unwrapSecrets(value: any): any {
+export function unwrapSecrets(value: any): any {
     if (Array.isArray(value)) return value.map(unwrapSecrets);
     if (value && typeof value === "object") {
         if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(value.value);
@@ -102,7 +50,7 @@ function typeChain(urn: string): string[] {
 
 /** Evaluates `program` (default: the project's index.ts) for one stack and records what it registers. */
 export async function runProgram(opts: { stack: string; config: StackConfig; program?: string; project?: string }): Promise<ProgramRun> {
-    const project = opts.project ?? "vmafx";
+    const project = opts.project ?? PROJECT_NAME;
     const recorded: { type: string; name: string; custom: boolean; inputs: Record<string, any> }[] = [];
     pulumi.runtime.setMocks(
         {
@@ -120,7 +68,9 @@ export async function runProgram(opts: { stack: string; config: StackConfig; pro
     const program = path.resolve(opts.program ?? PROGRAM);
     delete require.cache[require.resolve(program)];
     // Required directly (not inside runInPulumiStack) so a config error surfaces once, as a
-    // plain exception, instead of also rejecting the root stack's pending outputs.
+    // plain exception, instead of also rejecting the root stack's pending outputs. The path is
+    // computed (a program file), hence require.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exports: Record<string, unknown> = require(program);
     const outputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(exports)) {
@@ -153,25 +103,7 @@ export async function runProgram(opts: { stack: string; config: StackConfig; pro
     return { resources, outputs };
 }
 
-/** Install order of kinds (as Helm applies them); unknown kinds go last. */
-const KIND_ORDER = [
-    "Namespace", "NetworkPolicy", "ServiceAccount", "Secret", "ConfigMap", "PersistentVolumeClaim", "ClusterRole",
-    "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment", "StatefulSet", "Job", "Ingress", "PodDisruptionBudget",
-];
-
-function kindRank(kind: string): number {
-    const i = KIND_ORDER.indexOf(kind);
-    return i < 0 ? KIND_ORDER.length : i;
-}
-
-/**
- * Kubernetes objects among the recorded resources, in install order (kind, then namespace
- * and name), so output does not depend on the order asynchronous registrations finished.
- */
+/** Kubernetes objects among the recorded resources, in install order. */
 export function kubernetesObjects(run: ProgramRun): Record<string, any>[] {
-    const key = (o: Record<string, any>) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
-    return run.resources
-        .filter((r) => r.custom && r.type.startsWith("kubernetes:"))
-        .map((r) => r.inputs)
-        .sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    return inInstallOrder(run.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:")).map((r) => r.inputs));
 }
