@@ -1,5 +1,5 @@
-// The component as a package: the schema Pulumi infers for other languages, and what
-// `npm pack` ships.
+// The component as a package: the schema Pulumi infers for other languages, and the root program
+// importing it by name. What `npm pack` ships of each package: test/packages.test.ts.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
