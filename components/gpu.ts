@@ -1,11 +1,12 @@
 // GPU vendor -> device-plugin resource and VMAFX_BACKEND (chart.md §1, fixed for §9.13:
 // a disabled GPU always means the CPU backend).
+import type { GpuVendor } from "./args";
 import { ResolvedArgs } from "./defaults";
 
-export const GPU_VENDORS = ["nvidia", "amd", "intel", "cpu"] as const;
+/** Intel GPU drivers, for the resource name `gpu.intel.com/<driver>` (gpu.intelDriver). The vendors are args.ts's GpuVendor. */
 export const INTEL_DRIVERS = ["i915", "xe"] as const;
 
-const BACKEND: Record<string, string> = { nvidia: "cuda", amd: "hip", intel: "sycl", cpu: "cpu" };
+const BACKEND: Record<GpuVendor, string> = { nvidia: "cuda", amd: "hip", intel: "sycl", cpu: "cpu" };
 
 /** Extended resource requested per pod, or "" when no GPU is requested. */
 export function gpuResourceName(gpu: ResolvedArgs["gpu"]): string {

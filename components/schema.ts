@@ -1,213 +1,17 @@
-// Validation of VmafxStack args: a zod schema for shape, types and ranges, then checks that
-// need several fields or the defaults. The stack loader and the component share it; only
-// the key prefix differs (`vmafx:` for stack config, `args.` for library callers).
-import type * as pulumi from "@pulumi/pulumi";
+// Validation of VmafxStack args: the JSON Schema generated from the args' one declaration
+// (./args.ts plus the rules of ./args-rules.ts, `npm run generate`) checks shape, types, ranges
+// and patterns through its precompiled validator; then come the checks that need several fields
+// or the defaults. The stack loader and the component share it; only the key prefix differs
+// (`vmafx:` for stack config, `args.` for library callers). Every message is in the key's own terms.
 import { isOutput } from "./outputs-check";
-import { z } from "zod";
 import { VmafxStackArgs } from "./args";
+import { DNS_LABEL } from "./args-rules";
 import { ResolvedArgs, resolveArgs } from "./defaults";
-import { GPU_VENDORS, INTEL_DRIVERS } from "./gpu";
+import { ArgsSchemaError, ArgsSchemaNode, argsSchema, validateArgsSchema } from "./generated/validate-args";
 import { Cidr, canonicalCidr, cidrStrictlyContains, parseK8sCidr } from "@vmafx-k8s/core";
 import { isIP } from "net";
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/;
-const INT_OR_PERCENT = /^(0|[1-9][0-9]*)%?$/;
-const PSA_VERSION = /^(latest|v1\.(0|[1-9][0-9]*))$/;
-
-const port = z.number().int().min(1).max(65535);
-const count = z.number().int().min(0);
-const stringMap = z.record(z.string(), z.string());
-const dnsLabel = z.string().max(63).regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric");
-const quantity = z.string().regex(QUANTITY, "must be a Kubernetes quantity such as 10Gi or 500Mi");
-const pullPolicy = z.enum(["Always", "IfNotPresent", "Never"]);
-const protocol = z.enum(["TCP", "UDP", "SCTP"]);
-
-const image = z.strictObject({
-    repository: z.string().min(1).optional(),
-    tag: z.string().optional(),
-    pullPolicy: pullPolicy.optional(),
-});
-const resources = z.strictObject({ limits: stringMap.optional(), requests: stringMap.optional() });
-const toleration = z.strictObject({
-    key: z.string().optional(),
-    operator: z.enum(["Exists", "Equal"]).optional(),
-    value: z.string().optional(),
-    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
-    tolerationSeconds: z.number().int().optional(),
-});
-const labelSelector = z.strictObject({ matchLabels: stringMap.optional() });
-const cidrBlock = z.strictObject({ cidr: z.string(), except: z.array(z.string()).optional() });
-const cidrEgress = z.strictObject({
-    enabled: z.boolean().optional(),
-    ports: z.array(port).optional(),
-    destinations: z.array(cidrBlock).optional(),
-});
-const toggle = z.strictObject({ enabled: z.boolean().optional() });
-const volume = z.strictObject({
-    enabled: z.boolean().optional(),
-    size: quantity.optional(),
-    mountPath: z.string().startsWith("/").optional(),
-    existingClaim: z.string().optional(),
-});
-const httpProbe = z.strictObject({
-    path: z.string().startsWith("/").optional(),
-    initialDelaySeconds: count.optional(),
-    periodSeconds: z.number().int().min(1).optional(),
-    failureThreshold: z.number().int().min(1).optional(),
-});
-/** A Pulumi secret or plain string. */
-const secretString = z.union([z.string(), z.custom<pulumi.Output<string>>((v) => isOutput(v), "must be a string or a Pulumi secret")]);
-
-/** Shape of VmafxStackArgs as given by a caller (before defaults). */
-export const vmafxStackArgsSchema = z.strictObject({
-    releaseName: dnsLabel.optional(),
-    nameOverride: z.string().max(63).optional(),
-    fullnameOverride: z.string().max(63).optional(),
-    appVersion: z.string().regex(/^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/, "must be a semantic version such as 3.2.1").optional(),
-    namespace: z.strictObject({
-        name: dnsLabel.optional(),
-        create: z.boolean().optional(),
-        podSecurityLevel: z.enum(["restricted", "baseline"]).optional(),
-        podSecurityVersion: z.string().regex(PSA_VERSION, "must be `latest` or `v1.<minor>` such as v1.33").optional(),
-        labels: stringMap.optional(),
-    }).optional(),
-    workload: z.enum(["Deployment", "StatefulSet", "Job"]).optional(),
-    image: image.optional(),
-    imagePullSecrets: z.array(dnsLabel).optional(),
-    deployment: z.strictObject({ replicas: count.optional(), maxSurge: count.optional(), maxUnavailable: count.optional() }).optional(),
-    statefulSet: z.strictObject({
-        replicas: count.optional(),
-        podManagementPolicy: z.enum(["OrderedReady", "Parallel"]).optional(),
-        statePvcSize: quantity.optional(),
-        maxUnavailable: z.number().int().min(1).optional(),
-        partition: count.optional(),
-    }).optional(),
-    job: z.strictObject({
-        command: z.array(z.string()).optional(),
-        args: z.array(z.string()).optional(),
-        completions: z.number().int().min(1).optional(),
-        parallelism: z.number().int().min(1).optional(),
-        backoffLimit: count.optional(),
-        ttlSecondsAfterFinished: count.optional(),
-    }).optional(),
-    terminationGracePeriodSeconds: count.optional(),
-    service: z.strictObject({
-        type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).optional(),
-        port: port.optional(),
-        targetPort: port.optional(),
-        extraPorts: z.array(z.strictObject({ name: dnsLabel, port, targetPort: port.optional(), protocol: protocol.optional() })).optional(),
-    }).optional(),
-    ingress: z.strictObject({
-        enabled: z.boolean().optional(),
-        className: z.string().optional(),
-        annotations: stringMap.optional(),
-        hosts: z.array(z.strictObject({
-            host: z.string().min(1),
-            paths: z.array(z.strictObject({ path: z.string().startsWith("/"), pathType: z.enum(["Prefix", "Exact", "ImplementationSpecific"]).optional() })).optional(),
-        })).optional(),
-        tls: z.array(z.strictObject({ hosts: z.array(z.string()).optional(), secretName: z.string().optional() })).optional(),
-    }).optional(),
-    gpu: z.strictObject({
-        enabled: z.boolean().optional(),
-        vendor: z.enum(GPU_VENDORS).optional(),
-        count: z.number().int().min(1).optional(),
-        intelDriver: z.enum(INTEL_DRIVERS).optional(),
-        resourceName: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, "must be empty or `<domain>/<name>` such as nvidia.com/mig-1g.5gb").optional(),
-    }).optional(),
-    resources: resources.optional(),
-    env: stringMap.optional(),
-    config: stringMap.optional(),
-    persistence: z.strictObject({
-        enabled: z.boolean().optional(),
-        storageClass: z.string().optional(),
-        accessMode: z.enum(["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]).optional(),
-        corpus: volume.optional(),
-        output: volume.optional(),
-        models: volume.optional(),
-    }).optional(),
-    serviceAccount: z.strictObject({ create: z.boolean().optional(), name: z.string().optional(), annotations: stringMap.optional() }).optional(),
-    podAnnotations: stringMap.optional(),
-    security: z.strictObject({
-        pod: z.strictObject({
-            runAsNonRoot: z.boolean().optional(),
-            runAsUser: count.optional(),
-            runAsGroup: count.optional(),
-            fsGroup: count.optional(),
-            seccompProfileType: z.string().optional(),
-            seccompLocalhostProfile: z.string().optional(),
-        }).optional(),
-        container: z.strictObject({
-            runAsNonRoot: z.boolean().optional(),
-            runAsUser: count.optional(),
-            allowPrivilegeEscalation: z.boolean().optional(),
-            readOnlyRootFilesystem: z.boolean().optional(),
-            dropCapabilities: z.array(z.string()).optional(),
-            addCapabilities: z.array(z.string()).optional(),
-            seccompProfileType: z.string().optional(),
-        }).optional(),
-    }).optional(),
-    scheduling: z.strictObject({
-        nodeSelector: stringMap.optional(),
-        tolerations: z.array(toleration).optional(),
-        affinity: z.record(z.string(), z.any()).optional(),
-        topologySpreadConstraints: z.array(z.record(z.string(), z.any())).optional(),
-    }).optional(),
-    probes: z.strictObject({ liveness: httpProbe.optional(), readiness: httpProbe.optional() }).optional(),
-    storage: z.strictObject({ mode: z.enum(["http-serve", "mount", "auto"]).optional(), rcloneConfig: secretString.optional() }).optional(),
-    node: z.strictObject({
-        enabled: z.boolean().optional(),
-        replicas: count.optional(),
-        grpcPort: port.optional(),
-        metricsPort: port.optional(),
-        image: image.optional(),
-        controllerAddr: z.string().optional(),
-        resources: resources.optional(),
-        nodeSelector: stringMap.optional(),
-        tolerations: z.array(toleration).optional(),
-    }).optional(),
-    operator: z.strictObject({
-        enabled: z.boolean().optional(),
-        replicas: count.optional(),
-        image: image.optional(),
-        logLevel: z.enum(["debug", "info", "warn", "error"]).optional(),
-        leaderElect: z.boolean().optional(),
-        resources: resources.optional(),
-    }).optional(),
-    podDisruptionBudget: z.strictObject({
-        enabled: z.boolean().optional(),
-        minAvailable: z.string().regex(INT_OR_PERCENT, "must be an integer such as \"1\" or a percentage such as \"50%\"").optional(),
-        maxUnavailable: z.string().regex(INT_OR_PERCENT, "must be an integer such as \"1\" or a percentage such as \"25%\"").optional(),
-    }).optional(),
-    networkPolicy: z.strictObject({
-        enabled: z.boolean().optional(),
-        httpIngress: z.strictObject({
-            enabled: z.boolean().optional(),
-            ingressControllerNamespaceSelector: labelSelector.optional(),
-            ingressControllerPodSelector: labelSelector.optional(),
-        }).optional(),
-        serverToNode: toggle.optional(),
-        nodeToObjectStore: cidrEgress.optional(),
-        operatorToApiserver: cidrEgress.optional(),
-        metrics: z.strictObject({ enabled: z.boolean().optional(), podSelector: labelSelector.optional(), namespaceSelector: labelSelector.optional() }).optional(),
-        dns: z.strictObject({
-            enabled: z.boolean().optional(),
-            namespaceSelector: labelSelector.optional(),
-            podSelector: labelSelector.optional(),
-            nodeLocalDnsIp: z.string().optional(),
-        }).optional(),
-        smokeTestToServer: toggle.optional(),
-    }).optional(),
-    smokeTest: z.strictObject({ enabled: z.boolean().optional(), image: image.optional() }).optional(),
-});
-
-// Compile-time guards: whatever the schema accepts is a valid VmafxStackArgs, and both
-// declare the same top-level keys (the schema may narrow strings to enums).
-type SchemaInput = z.input<typeof vmafxStackArgsSchema>;
-const _schemaFitsArgs = (a: SchemaInput): VmafxStackArgs => a;
-const _sameKeys: [Exclude<keyof VmafxStackArgs, keyof SchemaInput>, Exclude<keyof SchemaInput, keyof VmafxStackArgs>] extends [never, never] ? true : false = true;
-void _schemaFitsArgs;
-void _sameKeys;
+type Path = (string | number)[];
 
 /** One problem with the args: where, what was given, what is accepted. */
 export interface ArgsIssue {
@@ -246,74 +50,209 @@ export function formatIssues(issues: readonly ArgsIssue[], prefix: string): stri
     return `invalid VMAFX configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
     let cur: any = root;
     for (const seg of path) {
         if (cur === null || typeof cur !== "object") return undefined;
-        cur = cur[seg as any];
+        cur = cur[seg];
     }
     return cur;
 }
 
-/** Keys an object schema accepts at `path`, for unknown-key messages. */
-function acceptedKeys(path: readonly PropertyKey[]): string[] {
-    let schema: any = vmafxStackArgsSchema;
-    for (const seg of path) {
-        while (schema instanceof z.ZodOptional) schema = schema.unwrap();
-        if (schema instanceof z.ZodArray) schema = schema.element;
-        else if (schema instanceof z.ZodObject) schema = (schema.shape as any)[seg as string];
-        if (!schema) return [];
+/** A JSON Pointer (`/networkPolicy/nodeToObjectStore/ports/0`) as path segments, numbers for list indexes. */
+function pathOf(pointer: string, root: unknown): Path {
+    const path: Path = [];
+    let cur: unknown = root;
+    for (const raw of pointer.split("/").slice(1)) {
+        const text = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+        const seg = Array.isArray(cur) ? Number(text) : text;
+        path.push(seg);
+        cur = cur !== null && typeof cur === "object" ? (cur as Record<string | number, unknown>)[seg] : undefined;
     }
-    while (schema instanceof z.ZodOptional) schema = schema.unwrap();
-    if (schema instanceof z.ZodArray) schema = schema.element;
-    return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+    return path;
 }
 
-function zodIssues(error: z.ZodError, input: unknown): ArgsIssue[] {
+/** A node with its `$ref` (to one of the schema's definitions) followed. */
+function deref(node: ArgsSchemaNode): ArgsSchemaNode {
+    const name = node.$ref?.replace("#/definitions/", "");
+    return name === undefined ? node : argsSchema.definitions![name];
+}
+
+/**
+ * The schema node of the value at `path` (undefined for a key the schema does not know). The
+ * schema has no conditional parts, so the value's place decides its node; a pulumi.Input<T>
+ * field's node is its plain T.
+ */
+function schemaAt(path: readonly (string | number)[]): ArgsSchemaNode | undefined {
+    let node: ArgsSchemaNode | undefined = argsSchema;
+    for (const seg of path) {
+        if (!node) return undefined;
+        if (node.anyOf) node = deref(node.anyOf[0]);
+        if (typeof seg === "number") node = node.items;
+        else node = node.properties?.[seg] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : undefined);
+        if (node) node = deref(node);
+    }
+    return node;
+}
+
+/** The node of the plain value: a pulumi.Input<T> field's node is an `anyOf` of T and an Output. */
+function plain(node: ArgsSchemaNode): ArgsSchemaNode {
+    return node.anyOf ? deref(node.anyOf[0]) : node;
+}
+
+function acceptedKeys(node: ArgsSchemaNode): string {
+    return Object.keys(node.properties ?? {}).join(", ");
+}
+
+const PLURAL: { readonly [type: string]: string } = { integer: "whole numbers", number: "numbers", string: "strings", boolean: "true/false values", array: "lists", object: "objects" };
+
+/** What the values of a map accept, in the plural: "strings", "strings or Pulumi Outputs". */
+function plural(node: ArgsSchemaNode): string {
+    const p = plain(node);
+    const what = p.enum ? `values among ${p.enum.map((v) => JSON.stringify(v)).join(", ")}` : (PLURAL[p.type ?? ""] ?? "values");
+    return node.anyOf ? `${what} or Pulumi Outputs` : what;
+}
+
+/** What a (plain) schema node accepts, as a noun: "a whole number", "a map of strings". */
+function noun(node: ArgsSchemaNode): string {
+    if (node.enum) return `one of ${node.enum.map((v) => JSON.stringify(v)).join(", ")}`;
+    switch (node.type) {
+        case "integer":
+            return "a whole number";
+        case "number":
+            return "a number";
+        case "string":
+            return "a string";
+        case "boolean":
+            return "true or false";
+        case "array":
+            return "a list";
+        case "object":
+            if (node.additionalProperties === false) return "an object";
+            if (typeof node.additionalProperties === "object") return `a map of ${plural(node.additionalProperties)}`;
+            return "an object";
+    }
+    return "a value of the declared type";
+}
+
+/**
+ * The message of one failed check of the (plain) node at `e.instancePath`, in the key's terms,
+ * never the library's wording. `input`: the field also takes a Pulumi Output.
+ */
+function messageOf(e: ArgsSchemaError, node: ArgsSchemaNode, input: boolean): string {
+    const orOutput = input ? " or a Pulumi Output" : "";
+    switch (e.keyword) {
+        case "type":
+            return node.additionalProperties === false ? `must be an object${orOutput}; accepted keys here: ${acceptedKeys(node)}` : `must be ${noun(node)}${orOutput}`;
+        case "enum":
+            return `must be ${noun(node)}`;
+        case "minimum":
+            return `must be at least ${e.params.limit}`;
+        case "maximum":
+            return `must be at most ${e.params.limit}`;
+        case "minLength":
+            return e.params.limit === 1 ? "must not be empty" : `must be at least ${e.params.limit} characters long`;
+        case "maxLength":
+            return `must be at most ${e.params.limit} characters long`;
+        case "pattern":
+            return node["x-message"] ?? `must match the pattern ${node.pattern}`;
+    }
+    return `is not accepted here (${e.keyword})`;
+}
+
+/** The validator's failed checks as issues: one per problem, with the path and the value given. */
+function schemaIssues(errors: readonly ArgsSchemaError[], input: unknown): ArgsIssue[] {
     const issues: ArgsIssue[] = [];
-    for (const issue of error.issues) {
-        const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-        if (issue.code === "unrecognized_keys") {
-            for (const key of issue.keys) {
-                issues.push({
-                    path: [...path, key],
-                    value: valueAt(input, [...issue.path, key]),
-                    message: `unknown key; accepted keys here: ${acceptedKeys(issue.path).join(", ")}`,
-                });
-            }
-            continue;
+    for (const e of errors) {
+        // Only pulumi.Input<T> fields have an anyOf, of the plain value (branch 0) and an Output:
+        // a value that is no Output failed the Output branch too, which says nothing more.
+        if (e.keyword === "anyOf" || /\/anyOf\/[1-9]/.test(e.schemaPath)) continue;
+        const path = pathOf(e.instancePath, input);
+        const at = schemaAt(path) ?? {};
+        const node = plain(at);
+        if (e.keyword === "additionalProperties") {
+            const key = String(e.params.additionalProperty);
+            issues.push({ path: [...path, key], value: valueAt(input, [...path, key]), message: `unknown key; accepted keys here: ${acceptedKeys(node)}` });
+        } else if (e.keyword === "required") {
+            const key = String(e.params.missingProperty);
+            issues.push({ path: [...path, key], value: undefined, message: `must be set; every entry here needs ${key}` });
+        } else {
+            issues.push({ path, value: valueAt(input, path), message: messageOf(e, node, at.anyOf !== undefined) });
         }
-        issues.push({ path, value: valueAt(input, issue.path), message: issue.message });
     }
     return issues;
 }
 
+/**
+ * The nearest enclosing value of `path` that can be dropped so its default applies: an optional
+ * key or a map entry. Never a list item (the others would move) nor a required key; undefined
+ * when only the whole args would do.
+ */
+function droppablePath(path: Path): Path | undefined {
+    for (let p = path; p.length > 0; p = p.slice(0, -1)) {
+        const key = p[p.length - 1];
+        const at = schemaAt(p.slice(0, -1));
+        const parent = at && plain(at);
+        if (typeof key === "string" && parent?.type === "object" && !(parent.required ?? []).includes(key)) return p;
+    }
+    return undefined;
+}
+
+/** `value` without the key at `path`, copying only the objects and lists on the way (keys keep their order). */
+function without(value: unknown, path: Path): unknown {
+    if (value === null || typeof value !== "object") return value;
+    const [head, ...rest] = path;
+    if (Array.isArray(value)) return value.map((item, i) => (i === head ? without(item, rest) : item));
+    const entries = Object.entries(value as Record<string, unknown>);
+    return Object.fromEntries(entries.flatMap(([k, v]) => (k !== head ? [[k, v]] : rest.length > 0 ? [[k, without(v, rest)]] : [])));
+}
+
+/** One path lies inside the other (or they are the same). */
+function overlaps(a: readonly (string | number)[], b: readonly (string | number)[]): boolean {
+    return a.slice(0, b.length).every((seg, i) => seg === b[i]);
+}
+
 const RESTRICTED_SECCOMP = ["RuntimeDefault", "Localhost"];
+
+/** A semantic issue and the fields its check read besides its own path. */
+interface Finding {
+    readonly issue: ArgsIssue;
+    readonly reads: readonly Path[];
+}
+
+type Add = (path: Path, value: unknown, message: string, alsoReads?: Path[]) => void;
 
 /** Checks that need several fields or the defaults; an empty list means valid. */
 export function semanticIssues(raw: VmafxStackArgs, r: ResolvedArgs): ArgsIssue[] {
-    const issues: ArgsIssue[] = [];
-    const add = (path: (string | number)[], value: unknown, message: string) => issues.push({ path, value, message });
+    return semanticFindings(raw, r).map((f) => f.issue);
+}
+
+function semanticFindings(raw: VmafxStackArgs, r: ResolvedArgs): Finding[] {
+    const findings: Finding[] = [];
+    const add: Add = (path, value, message, alsoReads = []) => findings.push({ issue: { path, value, message }, reads: [path, ...alsoReads] });
 
     if (r.workload === "Job" && r.job.command.length === 0) {
-        add(["job", "command"], r.job.command, "the Job workload needs a command (the image's default entrypoint is a server that never exits); accepted: a non-empty list of strings");
+        add(["job", "command"], r.job.command, "the Job workload needs a command (the image's default entrypoint is a server that never exits); accepted: a non-empty list of strings", [["workload"]]);
     }
     if (r.smokeTest.enabled && r.workload === "Job") {
-        add(["smokeTest", "enabled"], true, "the smoke test calls the server Service, which the Job workload does not have; accepted: false with workload Job");
+        add(["smokeTest", "enabled"], true, "the smoke test calls the server Service, which the Job workload does not have; accepted: false with workload Job", [["workload"]]);
     }
     if (r.gpu.resourceName && r.gpu.vendor === "cpu") {
-        add(["gpu", "resourceName"], r.gpu.resourceName, "a GPU resource name needs a GPU vendor; accepted: empty with vendor cpu, or vendor nvidia, amd or intel");
+        add(["gpu", "resourceName"], r.gpu.resourceName, "a GPU resource name needs a GPU vendor; accepted: empty with vendor cpu, or vendor nvidia, amd or intel", [["gpu", "vendor"]]);
     }
     if (r.operator.enabled && r.operator.replicas > 1 && !r.operator.leaderElect) {
-        add(["operator", "leaderElect"], r.operator.leaderElect, `${r.operator.replicas} operator replicas need leader election; accepted: true, or operator.replicas 0 or 1`);
+        add(["operator", "leaderElect"], r.operator.leaderElect, `${r.operator.replicas} operator replicas need leader election; accepted: true, or operator.replicas 0 or 1`, [["operator", "enabled"], ["operator", "replicas"]]);
     }
     if (raw.podDisruptionBudget?.minAvailable && raw.podDisruptionBudget?.maxUnavailable) {
-        add(["podDisruptionBudget", "maxUnavailable"], raw.podDisruptionBudget.maxUnavailable, "minAvailable and maxUnavailable exclude each other; accepted: set only one");
+        add(["podDisruptionBudget", "maxUnavailable"], raw.podDisruptionBudget.maxUnavailable, "minAvailable and maxUnavailable exclude each other; accepted: set only one", [["podDisruptionBudget", "minAvailable"]]);
     }
     for (const key of ["corpus", "output", "models"] as const) {
         const v = r.persistence[key];
         if (v.enabled && !v.existingClaim && !r.persistence.enabled) {
-            add(["persistence", key, "enabled"], true, `no claim would exist for this volume; accepted: persistence.enabled true (the component creates ${key}'s claim) or persistence.${key}.existingClaim set`);
+            add(["persistence", key, "enabled"], true, `no claim would exist for this volume; accepted: persistence.enabled true (the component creates ${key}'s claim) or persistence.${key}.existingClaim set`, [
+                ["persistence", "enabled"],
+                ["persistence", key, "existingClaim"],
+            ]);
         }
     }
 
@@ -334,7 +273,10 @@ export function semanticIssues(raw: VmafxStackArgs, r: ResolvedArgs): ArgsIssue[
         }
     }
     if ((pod.seccompProfileType === "Localhost" || ctr.seccompProfileType === "Localhost") && !pod.seccompLocalhostProfile) {
-        add(["security", "pod", "seccompLocalhostProfile"], pod.seccompLocalhostProfile, "a Localhost seccomp profile needs its path; accepted: a path relative to the kubelet's seccomp directory");
+        add(["security", "pod", "seccompLocalhostProfile"], pod.seccompLocalhostProfile, "a Localhost seccomp profile needs its path; accepted: a path relative to the kubelet's seccomp directory", [
+            ["security", "pod", "seccompProfileType"],
+            ["security", "container", "seccompProfileType"],
+        ]);
     }
 
     const np = r.networkPolicy;
@@ -343,21 +285,17 @@ export function semanticIssues(raw: VmafxStackArgs, r: ResolvedArgs): ArgsIssue[
     if (np.dns.nodeLocalDnsIp && isIP(np.dns.nodeLocalDnsIp) === 0) {
         add(["networkPolicy", "dns", "nodeLocalDnsIp"], np.dns.nodeLocalDnsIp, "must be an IPv4 or IPv6 address such as 169.254.20.10");
     }
-    return issues;
+    return findings;
 }
 
-function cidrIssues(
-    path: (string | number)[],
-    destinations: readonly { cidr: string; except?: string[] }[],
-    add: (path: (string | number)[], value: unknown, message: string) => void,
-) {
+function cidrIssues(path: Path, destinations: readonly { cidr: string; except?: string[] }[], add: Add) {
     destinations.forEach((d, i) => {
         const cidr = strictNetwork([...path, i, "cidr"], d.cidr, "an IPv4 or IPv6 range such as 203.0.113.0/24 or 2001:db8::/32", add);
         if (!cidr) return;
         (d.except ?? []).forEach((e, j) => {
             const inner = strictNetwork([...path, i, "except", j], e, "an IPv4 or IPv6 range inside the destination's cidr", add);
             if (inner && !cidrStrictlyContains(cidr, inner)) {
-                add([...path, i, "except", j], e, `not strictly inside ${d.cidr}, so the API server would reject the policy; accepted: a smaller range inside ${d.cidr}, or remove it`);
+                add([...path, i, "except", j], e, `not strictly inside ${d.cidr}, so the API server would reject the policy; accepted: a smaller range inside ${d.cidr}, or remove it`, [[...path, i, "cidr"]]);
             }
         });
     });
@@ -367,12 +305,7 @@ function cidrIssues(
  * A network as config must write it (core's strict parser: decimal dotted quads without leading
  * zeros, no IPv4-mapped IPv6, no host bits). Reports the first reason it is not one.
  */
-function strictNetwork(
-    path: (string | number)[],
-    text: string,
-    accepted: string,
-    add: (path: (string | number)[], value: unknown, message: string) => void,
-): Cidr | undefined {
+function strictNetwork(path: Path, text: string, accepted: string, add: Add): Cidr | undefined {
     const parsed = parseK8sCidr(text);
     if (!parsed.cidr) {
         add(path, text, `not a CIDR; accepted: ${accepted}`);
@@ -389,31 +322,47 @@ function strictNetwork(
 
 /**
  * Validates and resolves args; throws VmafxArgsError naming every bad key. Nothing is
- * registered before this returns.
+ * registered before this returns. Schema and semantic problems come in one report: when the
+ * schema refuses some values, the semantic checks still run on the args without them (their
+ * defaults apply), and report what they find, except findings that read a refused value.
  */
 export function validateArgs(componentName: string, args: unknown, keyPrefix: string): ResolvedArgs {
-    const parsed = vmafxStackArgsSchema.safeParse(args ?? {});
-    if (!parsed.success) {
-        throw new VmafxArgsError(zodIssues(parsed.error, args), keyPrefix);
+    const input = args ?? {};
+    const issues = validateArgsSchema(input) ? [] : schemaIssues(validateArgsSchema.errors ?? [], input);
+    let checked: unknown = input;
+    const dropped: Path[] = [];
+    for (const issue of issues) {
+        const p = droppablePath([...issue.path]);
+        if (!p) {
+            checked = undefined;
+            break;
+        }
+        if (dropped.some((d) => overlaps(d, p) && d.length <= p.length)) continue;
+        checked = without(checked, p);
+        dropped.push(p);
     }
-    const raw = args as VmafxStackArgs;
-    const resolved = resolveArgs(componentName, raw);
-    const issues = semanticIssues(raw, resolved);
-    if (!DNS_LABEL.test(resolved.releaseName)) {
-        issues.unshift({ path: ["releaseName"], value: resolved.releaseName, message: "the release name (default: the component name) must be a DNS label: lowercase letters, digits and '-'" });
+    // Without the refused values the args must pass, or the semantic checks would see bad types.
+    if (checked !== undefined && (issues.length === 0 || validateArgsSchema(checked))) {
+        const raw = checked as VmafxStackArgs;
+        const resolved = resolveArgs(componentName, raw);
+        const findings = semanticFindings(raw, resolved);
+        if (!DNS_LABEL.test(resolved.releaseName)) {
+            findings.unshift({
+                issue: { path: ["releaseName"], value: resolved.releaseName, message: "the release name (default: the component name) must be a DNS label: lowercase letters, digits and '-'" },
+                reads: [["releaseName"]],
+            });
+        }
+        issues.push(...findings.filter((f) => !f.reads.some((r) => dropped.some((d) => overlaps(r, d)))).map((f) => f.issue));
+        if (issues.length === 0) return resolved;
     }
-    if (issues.length > 0) {
-        throw new VmafxArgsError(issues, keyPrefix);
-    }
-    return resolved;
+    throw new VmafxArgsError(issues, keyPrefix);
 }
 
 /** Keys accepted at the top level (the stack config keys under `vmafx:`). */
-export const TOP_LEVEL_KEYS: readonly string[] = Object.keys(vmafxStackArgsSchema.shape);
+export const TOP_LEVEL_KEYS: readonly string[] = Object.keys(argsSchema.properties ?? {});
 
 /** Top-level keys whose value is a plain string, so stack config values must not be JSON-parsed. */
 export function isStringKey(key: string): boolean {
-    let schema: any = (vmafxStackArgsSchema.shape as any)[key];
-    while (schema instanceof z.ZodOptional) schema = schema.unwrap();
-    return schema instanceof z.ZodString || schema instanceof z.ZodEnum;
+    const node = argsSchema.properties?.[key];
+    return node !== undefined && (node.type === "string" || (node.enum !== undefined && node.enum.every((v) => typeof v === "string")));
 }

@@ -69,8 +69,8 @@ describe("offline render", () => {
         const out = path.join(dir, "out");
         const r = renderCli(["--stack", "bad", "--config-file", config, "--out", out]);
         assert.equal(r.status, 1, r.stderr);
-        assert.match(r.stderr, /vmafx:gpu\.vendor = "apple": Invalid option/);
-        assert.match(r.stderr, /vmafx:workload = "Daemon": Invalid option: expected one of "Deployment"\|"StatefulSet"\|"Job"/);
+        assert.match(r.stderr, /vmafx:gpu\.vendor = "apple": must be one of "nvidia", "amd", "intel", "cpu"\n/);
+        assert.match(r.stderr, /vmafx:workload = "Daemon": must be one of "Deployment", "StatefulSet", "Job"\n/);
         assert.equal(fs.existsSync(out), false);
     });
 

@@ -1,36 +1,11 @@
 // The stack config reference and the `config:` declarations of Pulumi.yaml, read off
 // components/args.ts (names, types, JSDoc) and components/defaults.ts (defaults), so neither
 // the README nor the project file can drift from the code.
-import * as fs from "fs";
-import * as path from "path";
-import * as ts from "typescript";
 import * as yaml from "js-yaml";
 import { DEFAULTS } from "@vmafx-k8s/vmafx/plan";
+import { ARGS_RULES } from "@vmafx-k8s/vmafx/args-rules";
 import { RCLONE_CONFIG_KEY } from "../stacks";
-import { PROJECT_DIR } from "./project";
-
-// The sources of the component package in this repository: the docs describe what they declare.
-const ARGS_FILE = path.join(PROJECT_DIR, "components", "args.ts");
-
-interface Prop {
-    name: string;
-    type: string;
-    doc: string;
-}
-
-function interfacesOf(file: string): Map<string, Prop[]> {
-    const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
-    const out = new Map<string, Prop[]>();
-    source.forEachChild((node) => {
-        if (!ts.isInterfaceDeclaration(node)) return;
-        out.set(node.name.text, node.members.filter(ts.isPropertySignature).map((m) => ({
-            name: (m.name as ts.Identifier).text,
-            type: m.type ? m.type.getText(source).replace(/\s+/g, " ") : "unknown",
-            doc: ts.getJSDocCommentsAndTags(m).map((d) => (typeof d.comment === "string" ? d.comment : "")).join(" ").trim(),
-        })));
-    });
-    return out;
-}
+import { ROOT_INTERFACE, readArgsDeclarations } from "./args-declarations";
 
 function valueAt(path: string[]): unknown {
     let cur: any = DEFAULTS;
@@ -46,25 +21,24 @@ function show(value: unknown): string {
 
 /** Rows `key | type | default | description`, depth first, for every field of VmafxStackArgs. */
 export function configRows(): string[][] {
-    const interfaces = interfacesOf(ARGS_FILE);
+    const { interfaces } = readArgsDeclarations();
     const rows: string[][] = [];
     const walk = (iface: string, prefix: string[]) => {
-        for (const p of interfaces.get(iface) ?? []) {
+        for (const p of interfaces.get(iface)?.fields ?? []) {
             const keyPath = [...prefix, p.name];
-            const nested = interfaces.has(p.type) ? p.type : undefined;
-            if (nested) {
-                walk(nested, keyPath);
+            if (p.type.kind === "interface") {
+                walk(p.type.name, keyPath);
                 continue;
             }
             // The rclone config is a secret, so it has a top-level key of its own (stacks/index.ts).
             const key = keyPath.join(".") === "storage.rcloneConfig"
                 ? `vmafx:${RCLONE_CONFIG_KEY}`
                 : keyPath.length === 1 ? `vmafx:${p.name}` : `vmafx:${keyPath[0]} → ${keyPath.slice(1).join(".")}`;
-            const shownType = p.type.replace(/pulumi\.Input<string>/, "string (secret)").replace(/\{ \[key: string\]: string \}/, "map of string").replace(/\{ \[key: string\]: any \}/, "object");
+            const shownType = p.typeText.replace(/pulumi\.Input<string>/, "string (secret)").replace(/\{ \[key: string\]: string \}/, "map of string").replace(/\{ \[key: string\]: any \}/, "object");
             rows.push([`\`${key}\``, shownType, p.name === "releaseName" ? "the project name" : show(valueAt(keyPath)), p.doc]);
         }
     };
-    walk("VmafxStackArgs", []);
+    walk(ROOT_INTERFACE, []);
     return rows;
 }
 
@@ -77,7 +51,8 @@ export function configReference(): string {
     ].join("\n");
 }
 
-const SCALAR_TYPES: Record<string, string> = { string: "string", number: "integer", boolean: "boolean", WorkloadKind: "string" };
+/** Pulumi config types of scalar fields (a number is an integer when its rule says so). */
+const SCALAR_TYPES: Record<string, string> = { string: "string", number: "number", boolean: "boolean", enum: "string" };
 
 /**
  * The project-level `config:` block of Pulumi.yaml. The CLI treats a declared key without a
@@ -85,17 +60,17 @@ const SCALAR_TYPES: Record<string, string> = { string: "string", number: "intege
  * `{}` (= the component's defaults) for objects, "" (= none) for the rclone secret.
  */
 export function projectConfig(projectName: string): Record<string, Record<string, unknown>> {
-    const top = interfacesOf(ARGS_FILE).get("VmafxStackArgs") ?? [];
-    const interfaces = interfacesOf(ARGS_FILE);
+    const { interfaces } = readArgsDeclarations();
     const out: Record<string, Record<string, unknown>> = {};
-    for (const p of top) {
-        const scalar = SCALAR_TYPES[p.type];
+    for (const p of interfaces.get(ROOT_INTERFACE)!.fields) {
+        const type = p.type.kind === "input" ? p.type.inner : p.type;
+        const scalar = type.kind === "number" && ARGS_RULES[`${ROOT_INTERFACE}.${p.name}`]?.integer ? "integer" : SCALAR_TYPES[type.kind];
         if (scalar) {
             out[p.name] = { type: scalar, description: p.doc, default: p.name === "releaseName" ? projectName : valueAt([p.name]) };
-        } else if (p.type.endsWith("[]")) {
+        } else if (type.kind === "array") {
             out[p.name] = { type: "array", items: { type: "string" }, description: p.doc, default: valueAt([p.name]) };
         } else {
-            const fields = (interfaces.get(p.type) ?? []).map((f) => f.name);
+            const fields = type.kind === "interface" ? interfaces.get(type.name)!.fields.map((f) => f.name) : [];
             const doc = fields.length > 0 ? `${p.doc} Object with ${fields.join(", ")}; unset fields take the component's defaults.` : `${p.doc} Map of string to string.`;
             out[p.name] = { description: doc, default: {} };
         }
