@@ -18,7 +18,19 @@
 // (the readable objects are still evaluated and printed).
 import * as fs from "fs";
 import { parseArgs } from "util";
-import { ManifestObject, POD_TEMPLATE_PATHS, PsaLevel, PsaResult, evaluatePod, joinFieldPath, loadManifests, parsePsaVersion, podBearingKindOf, podTemplateOf } from "@vmafx-k8s/core";
+import {
+    ManifestObject,
+    POD_TEMPLATE_PATHS,
+    PsaLevel,
+    PsaResult,
+    evaluatePod,
+    forEachManifest,
+    joinFieldPath,
+    loadManifests,
+    parsePsaVersion,
+    podBearingKindOf,
+    podTemplateOf,
+} from "@vmafx-k8s/core";
 // Only `check` needs the pack (and with it @pulumi/policy and @pulumi/pulumi, most of a second to
 // load); `psa` must start as fast as node itself, so the pack modules are required on use.
 import type { PolicyConfigLayer } from "./lib/config";
@@ -27,13 +39,71 @@ export interface Io {
     stdout: (line: string) => void;
     stderr: (line: string) => void;
     readStdin: () => string;
+    /** Writes out what stdout has buffered (called before stderr is written and at the end). */
+    flush?: () => void;
+    /** Resolves when everything written has gone out (main waits for it before it returns the exit code). */
+    drain?: () => Promise<void>;
 }
 
-const processIo: Io = {
-    stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (line) => process.stderr.write(`${line}\n`),
-    readStdin: () => fs.readFileSync(0, "utf8"),
-};
+/**
+ * The process's streams. stdout lines are buffered and written in blocks of about 64 KB: one write per line
+ * costs a system call each (most of the time of `psa --json` on a large input). A pipe may take a block in
+ * part and the rest later, so a write to the other stream waits until every earlier write has gone out:
+ * stdout and stderr interleave line by line, in the order written, when both go to one pipe (`2>&1 |`).
+ */
+function processIo(): Io {
+    let pending: string[] = [];
+    let size = 0;
+    const queue: [NodeJS.WriteStream, string][] = [];
+    let inFlight = 0;
+    let last: NodeJS.WriteStream | undefined;
+    let drained: (() => void)[] = [];
+    const pump = () => {
+        while (queue.length > 0) {
+            const [stream, text] = queue[0];
+            if (stream !== last && inFlight > 0) return; // the other stream's writes first
+            queue.shift();
+            inFlight++;
+            last = stream;
+            stream.write(text, () => {
+                inFlight--;
+                pump();
+            });
+        }
+        if (inFlight === 0 && drained.length > 0) {
+            const waiting = drained;
+            drained = [];
+            for (const resolve of waiting) resolve();
+        }
+    };
+    const write = (stream: NodeJS.WriteStream, text: string) => {
+        queue.push([stream, text]);
+        pump();
+    };
+    const flush = () => {
+        if (pending.length === 0) return;
+        const text = pending.join("\n") + "\n";
+        pending = [];
+        size = 0;
+        write(process.stdout, text);
+    };
+    return {
+        stdout: (line) => {
+            pending.push(line);
+            size += line.length + 1;
+            if (size >= 65536) flush();
+        },
+        stderr: (line) => {
+            flush();
+            write(process.stderr, `${line}\n`);
+        },
+        readStdin: () => fs.readFileSync(0, "utf8"),
+        flush,
+        // Before the exit code is set, as with unbuffered writes: a pipe closed early (`| head`) still
+        // ends the process through the stdout error handler of run(), with 0.
+        drain: () => new Promise<void>((resolve) => (queue.length === 0 && inFlight === 0 ? resolve() : drained.push(resolve))),
+    };
+}
 
 export const USAGE = [
     "usage:",
@@ -68,21 +138,27 @@ interface PsaLine {
 
 /** Evaluates one manifest object. */
 export function psaLine(m: ManifestObject, level: PsaLevel, version: string): PsaLine & { rejection?: string } {
+    const { line, rejection } = evaluateObject(m, level, version);
+    return rejection === undefined ? line : { ...line, rejection };
+}
+
+/** psaLine's line (its keys in the order printed) and the rejection text apart, without copying either. */
+function evaluateObject(m: ManifestObject, level: PsaLevel, version: string): { line: PsaLine; rejection?: string } {
     const o = m.object;
-    const base = { file: m.file, index: m.index, kind: String(o.kind), name: typeof o.metadata?.name === "string" ? o.metadata.name : "" };
+    const kindText = String(o.kind);
+    const name = typeof o.metadata?.name === "string" ? o.metadata.name : "";
     const kind = podBearingKindOf(o.apiVersion, o.kind);
     const template = kind ? podTemplateOf(o, kind) : undefined;
-    if (!kind) return { ...base, allowed: true, violations: [], podBearing: false };
+    if (!kind) return { line: { file: m.file, index: m.index, kind: kindText, name, allowed: true, violations: [], podBearing: false } };
     if (!template) {
         const where = POD_TEMPLATE_PATHS[kind] || "spec";
-        return { ...base, allowed: false, violations: [{ check: "podTemplate", message: `${where} is missing: there is no pod to evaluate and the API server would reject the object` }], podBearing: true };
+        const violations = [{ check: "podTemplate", message: `${where} is missing: there is no pod to evaluate and the API server would reject the object` }];
+        return { line: { file: m.file, index: m.index, kind: kindText, name, allowed: false, violations, podBearing: true } };
     }
     const result = evaluatePod({ metadata: template.metadata, spec: template.spec }, level, version);
+    const violations = result.violations.map((v) => ({ check: v.check, message: psaViolationMessage(v, template.path) }));
     return {
-        ...base,
-        allowed: result.allowed,
-        violations: result.violations.map((v) => ({ check: v.check, message: psaViolationMessage(v, template.path) })),
-        podBearing: true,
+        line: { file: m.file, index: m.index, kind: kindText, name, allowed: result.allowed, violations, podBearing: true },
         rejection: `violates PodSecurity "${result.level}:${result.version}"`,
     };
 }
@@ -99,25 +175,41 @@ async function psaCommand(args: string[], io: Io): Promise<number> {
     const version = values.version as string;
     if (parsePsaVersion(version) === undefined) throw new UsageError(`--version must be latest or v1.N (e.g. v1.33), got ${JSON.stringify(version)}`);
     if (positionals.length === 0) throw new UsageError("give at least one file, directory or - (stdin)");
-    const load = loadManifests(positionals, io.readStdin);
+    // Object by object as the documents are read (nothing is kept but the current file's lines, which
+    // forEachManifest may void when the file is read again).
+    let objects = 0;
     let notAllowed = 0;
     let podBearing = 0;
-    for (const m of load.objects) {
-        const { rejection, ...line } = psaLine(m, level, version);
-        if (line.podBearing) podBearing++;
-        if (!line.allowed) notAllowed++;
-        if (values.json) {
-            io.stdout(JSON.stringify(line));
-        } else if (!line.allowed) {
-            io.stdout(`${line.file}#${line.index} ${line.kind} ${nameOf(m.object)}: ${rejection ?? "not allowed"}`);
-            for (const v of line.violations) io.stdout(`  - ${v.check}: ${v.message}`);
-        }
-    }
-    for (const e of load.errors) io.stderr(`error: ${e}`);
+    let file = { lines: [] as string[], objects: 0, notAllowed: 0, podBearing: 0 };
+    const errors = forEachManifest(positionals, io.readStdin, {
+        object: (m) => {
+            const { line, rejection } = evaluateObject(m, level, version);
+            file.objects++;
+            if (line.podBearing) file.podBearing++;
+            if (!line.allowed) file.notAllowed++;
+            if (values.json) {
+                file.lines.push(JSON.stringify(line));
+            } else if (!line.allowed) {
+                file.lines.push(`${line.file}#${line.index} ${line.kind} ${nameOf(m.object)}: ${rejection ?? "not allowed"}`);
+                for (const v of line.violations) file.lines.push(`  - ${v.check}: ${v.message}`);
+            }
+        },
+        restart: () => {
+            file = { lines: [], objects: 0, notAllowed: 0, podBearing: 0 };
+        },
+        end: () => {
+            for (const l of file.lines) io.stdout(l);
+            objects += file.objects;
+            notAllowed += file.notAllowed;
+            podBearing += file.podBearing;
+            file = { lines: [], objects: 0, notAllowed: 0, podBearing: 0 };
+        },
+    });
+    for (const e of errors) io.stderr(`error: ${e}`);
     if (!values.json) {
-        io.stdout(`${load.objects.length} objects, ${podBearing} pod-bearing, ${notAllowed} not allowed by Pod Security "${level}:${version}"`);
+        io.stdout(`${objects} objects, ${podBearing} pod-bearing, ${notAllowed} not allowed by Pod Security "${level}:${version}"`);
     }
-    return load.errors.length > 0 ? 2 : notAllowed > 0 ? 1 : 0;
+    return errors.length > 0 ? 2 : notAllowed > 0 ? 1 : 0;
 }
 
 async function checkCommand(args: string[], io: Io): Promise<number> {
@@ -187,7 +279,16 @@ async function checkCommand(args: string[], io: Io): Promise<number> {
 class UsageError extends Error {}
 
 /** Runs the command; returns the exit code. */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+    try {
+        return await runCommand(argv, io);
+    } finally {
+        io.flush?.();
+        await io.drain?.();
+    }
+}
+
+async function runCommand(argv: readonly string[], io: Io): Promise<number> {
     const [command, ...rest] = argv;
     try {
         if (command === "psa") return await psaCommand(rest, io);
