@@ -1,5 +1,6 @@
 // Optional Ingress to the server Service.
 import { BuildContext, PlannedResource, namespacedMeta, nonEmpty } from "./context";
+import { serverIsServing } from "./workloads/server";
 
 export function ingress(ctx: BuildContext): PlannedResource[] {
     const ing = ctx.args.ingress;
@@ -27,6 +28,7 @@ export function ingress(ctx: BuildContext): PlannedResource[] {
                 })),
             },
         },
-        dependsOn: ["server-service"],
+        // The Job workload has no Service (an Ingress there routes nowhere, as the chart's did).
+        dependsOn: serverIsServing(ctx) ? ["server-service"] : [],
     }];
 }

@@ -1,6 +1,7 @@
 // Renders the NetworkPolicy bundle from the flow list: default-deny for every release pod,
 // then for each flow an egress policy on its source and an ingress policy on its
 // destination, whichever of them are release pods.
+import type * as k8s from "@pulumi/kubernetes";
 import { BuildContext, PlannedResource, namespacedMeta } from "./context";
 import { Flow, FlowEnd, PodPeer, intendedFlows } from "./flows";
 import { Component } from "./naming";
@@ -20,11 +21,15 @@ function selectorFor(ctx: BuildContext, end: FlowEnd): Record<string, string> {
     return ctx.naming.releaseSelector;
 }
 
-function labelSelector(s: { matchLabels?: Record<string, string> }) {
+type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+/** A NetworkPolicy spec without its podSelector, which policy() sets. */
+type PolicyRules = Omit<k8s.types.input.networking.v1.NetworkPolicySpec, "podSelector">;
+
+function labelSelector(s: { matchLabels?: Record<string, string> }): k8s.types.input.meta.v1.LabelSelector {
     return s.matchLabels && Object.keys(s.matchLabels).length > 0 ? { matchLabels: { ...s.matchLabels } } : {};
 }
 
-function podPeer(p: PodPeer) {
+function podPeer(p: PodPeer): NetworkPolicyPeer {
     return {
         podSelector: labelSelector(p.podSelector),
         ...(p.namespaceSelector ? { namespaceSelector: labelSelector(p.namespaceSelector) } : {}),
@@ -32,11 +37,11 @@ function podPeer(p: PodPeer) {
 }
 
 /** NetworkPolicyPeer entries for one side of a flow. */
-export function peersOf(ctx: BuildContext, end: FlowEnd): Record<string, any>[] {
+export function peersOf(ctx: BuildContext, end: FlowEnd): NetworkPolicyPeer[] {
     if (end.kind !== "external") {
         return [{ podSelector: { matchLabels: selectorFor(ctx, end) } }];
     }
-    return end.peers.map((p) =>
+    return end.peers.map((p): NetworkPolicyPeer =>
         p.kind === "pods" ? podPeer(p) : { ipBlock: { cidr: p.cidr, ...(p.except.length > 0 ? { except: [...p.except] } : {}) } },
     );
 }
@@ -67,7 +72,7 @@ function ingressAlreadyOpen(flows: Flow[], flow: Flow): boolean {
     return opener !== undefined && opener !== flow;
 }
 
-function portsOf(flow: Flow) {
+function portsOf(flow: Flow): k8s.types.input.networking.v1.NetworkPolicyPort[] {
     return flow.ports.map((p) => ({ protocol: p.protocol, port: p.port }));
 }
 
@@ -89,7 +94,7 @@ interface RenderedPolicy {
     readonly resource: PlannedResource;
 }
 
-function policy(ctx: BuildContext, suffix: string, podSelector: Record<string, string>, spec: Record<string, any>, component?: Component): PlannedResource {
+function policy(ctx: BuildContext, suffix: string, podSelector: Record<string, string>, spec: PolicyRules, component?: Component): PlannedResource<"NetworkPolicy"> {
     const name = ctx.naming.resource(suffix);
     return {
         role: `netpol-${suffix}`,
@@ -108,7 +113,7 @@ function flowSide(ctx: BuildContext, flow: Flow, direction: "Egress" | "Ingress"
     const selected = egress ? flow.from : flow.to;
     const peer = egress ? flow.to : flow.from;
     const suffix = `${flow.id}-${direction.toLowerCase()}`;
-    const rule = egress
+    const rule: PolicyRules = egress
         ? { egress: [{ to: peersOf(ctx, peer), ports: portsOf(flow) }] }
         : { ingress: [{ from: peersOf(ctx, peer), ports: portsOf(flow) }] };
     return {

@@ -1,5 +1,6 @@
 // The operator's ServiceAccount and RBAC (chart.md §5). Cluster-scoped names carry the
 // namespace so two releases with one fullname in two namespaces do not collide (§9.4).
+import type * as k8s from "@pulumi/kubernetes";
 import { BuildContext, PlannedResource, namespacedMeta } from "./context";
 import { operatorServiceAccountName } from "./service-account";
 
@@ -10,8 +11,8 @@ const STATUS = ["get", "update", "patch"];
 export const OPERATOR_CRDS = ["vmafxjobs", "vmafxnodes", "vmafxmodeltrainings"] as const;
 
 /** ClusterRole rules. VmafxTenant access is not granted: only the controller reads tenants (ADR-1592). */
-export function operatorClusterRules() {
-    return OPERATOR_CRDS.flatMap((r) => [
+export function operatorClusterRules(): k8s.types.input.rbac.v1.PolicyRule[] {
+    return OPERATOR_CRDS.flatMap((r): k8s.types.input.rbac.v1.PolicyRule[] => [
         { apiGroups: ["vmafx.dev"], resources: [r], verbs: [...CRUD] },
         { apiGroups: ["vmafx.dev"], resources: [`${r}/status`], verbs: [...STATUS] },
         { apiGroups: ["vmafx.dev"], resources: [`${r}/finalizers`], verbs: ["update"] },
@@ -19,7 +20,7 @@ export function operatorClusterRules() {
 }
 
 /** Role rules in the release namespace: pods it runs, events it records, its leader lease. */
-export function operatorNamespaceRules() {
+export function operatorNamespaceRules(): k8s.types.input.rbac.v1.PolicyRule[] {
     return [
         { apiGroups: [""], resources: ["pods"], verbs: [...CRUD] },
         { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
@@ -38,7 +39,7 @@ export function operatorRbac(ctx: BuildContext): PlannedResource[] {
     }
     const labels = ctx.naming.labels("operator");
     const sa = operatorServiceAccountName(ctx);
-    const subject = [{ kind: "ServiceAccount", name: sa, namespace: ctx.naming.namespace }];
+    const subject: k8s.types.input.rbac.v1.Subject[] = [{ kind: "ServiceAccount", name: sa, namespace: ctx.naming.namespace }];
     const clusterRole = clusterScopedName(ctx, "operator-crds");
     const role = ctx.naming.resource("operator-ns");
     return [

@@ -1,4 +1,5 @@
 // Server volumes, the server ConfigMap and the rclone Secret.
+import type * as k8s from "@pulumi/kubernetes";
 import { BuildContext, PlannedResource, namespacedMeta } from "./context";
 
 export type VolumeKey = "corpus" | "output" | "models";
@@ -22,7 +23,7 @@ export function createsClaim(ctx: BuildContext, key: VolumeKey): boolean {
 }
 
 /** Volume and mount of a server volume, or undefined when it is off. */
-export function serverVolume(ctx: BuildContext, key: VolumeKey) {
+export function serverVolume(ctx: BuildContext, key: VolumeKey): { volume: k8s.types.input.core.v1.Volume; mount: k8s.types.input.core.v1.VolumeMount } | undefined {
     const v = ctx.args.persistence[key];
     const spec = SERVER_VOLUMES.find((s) => s.key === key)!;
     if (v.enabled) {
@@ -41,7 +42,7 @@ export function serverVolume(ctx: BuildContext, key: VolumeKey) {
 
 export function persistentVolumeClaims(ctx: BuildContext): PlannedResource[] {
     const p = ctx.args.persistence;
-    return SERVER_VOLUMES.filter((s) => createsClaim(ctx, s.key)).map((s) => ({
+    return SERVER_VOLUMES.filter((s) => createsClaim(ctx, s.key)).map((s): PlannedResource => ({
         role: `pvc-${s.key}`,
         manifest: {
             apiVersion: "v1",

@@ -13,7 +13,7 @@ export interface Model {
 }
 
 /** Builds the analyzer's view of a release: its policies, its Namespace labels, one pod per workload. */
-export function modelOf(manifests: Manifest[], ctx: BuildContext): Model {
+export function modelOf(manifests: readonly Manifest[], ctx: BuildContext): Model {
     const namespace = ctx.naming.namespace;
     const nsManifest = manifests.find((m) => m.kind === "Namespace");
     const cluster: Cluster = {

@@ -2,10 +2,9 @@
 // pod is hardened and passes Pod Security "restricted", that selectors never overlap.
 import { strict as assert } from "assert";
 import { VmafxStackArgs } from "@vmafx-k8s/vmafx";
-import { Manifest } from "@vmafx-k8s/vmafx/plan";
 import { evaluatePod } from "@vmafx-k8s/core";
 import { CONFIGURATIONS, FULL } from "./configurations";
-import { byKind, containersOf, inventory, matches, planFor, podTemplates, registerComponent } from "./helpers";
+import { ManifestView, byKind, containersOf, inventory, matches, planFor, podTemplates, registerComponent } from "./helpers";
 
 const EXPECTED_POD_SC = {
     runAsNonRoot: true,
@@ -179,7 +178,7 @@ describe("VmafxStack", () => {
             assert.equal(sts.spec.replicas, 2);
             assert.equal(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "5Gi");
             assert.ok(sts.spec.template.spec.containers[0].volumeMounts.some((v: any) => v.name === "state" && v.mountPath === "/var/lib/vmafx"));
-            const headless = m.find((x) => x.metadata.name === "vmafx-headless") as Manifest;
+            const headless = m.find((x) => x.metadata.name === "vmafx-headless") as ManifestView;
             assert.equal(headless.spec.clusterIP, "None");
         });
 
@@ -204,7 +203,7 @@ describe("VmafxStack", () => {
             assert.deepEqual(role.rules.map((r: any) => r.resources[0]), ["pods", "events", "leases"]);
             const crb = byKind(m, "ClusterRoleBinding")[0];
             assert.deepEqual(crb.subjects, [{ kind: "ServiceAccount", name: "vmafx-operator", namespace: "vmafx" }]);
-            const op = byKind(m, "Deployment").find((d) => d.metadata.name === "vmafx-operator") as Manifest;
+            const op = byKind(m, "Deployment").find((d) => d.metadata.name === "vmafx-operator") as ManifestView;
             assert.equal(op.spec.template.spec.serviceAccountName, "vmafx-operator");
             assert.equal(op.spec.template.spec.automountServiceAccountToken, true);
         });

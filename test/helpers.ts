@@ -4,9 +4,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { VmafxStack, VmafxStackArgs, validateArgs } from "@vmafx-k8s/vmafx";
 import { buildPlan, makeContext, Manifest } from "@vmafx-k8s/vmafx/plan";
 
+/** One kind of manifest as tests read it back: apiVersion, kind and metadata typed, its other fields (and any more) `any`. */
+type View<M> = M extends unknown ? { [P in keyof M]: P extends "apiVersion" | "kind" | "metadata" ? M[P] : any } & { [field: string]: any } : never;
+
+/**
+ * A planned manifest as tests read it back: a union by kind like the plan's `Manifest` (and
+ * assignable to it), typed down to the metadata and open (`any`) below, where tests walk into
+ * specs to assert on their content.
+ */
+export type ManifestView = View<Manifest>;
+
 /** The release's objects as plain manifests (no Pulumi runtime involved). */
-export function planFor(args: VmafxStackArgs, name = "vmafx"): Manifest[] {
-    return buildPlan(makeContext(validateArgs(name, args, "args."))).map((p) => p.manifest);
+export function planFor(args: VmafxStackArgs, name = "vmafx"): ManifestView[] {
+    return buildPlan(makeContext(validateArgs(name, args, "args."))).map((p) => p.manifest as ManifestView);
 }
 
 export interface Registered {
@@ -60,8 +70,8 @@ export interface PodTemplate {
 }
 
 /** Pod templates of the workloads among the manifests. */
-export function podTemplates(manifests: Manifest[]): PodTemplate[] {
-    return manifests
+export function podTemplates(manifests: readonly Manifest[]): PodTemplate[] {
+    return (manifests as readonly ManifestView[])
         .filter((m) => POD_TEMPLATE_PATH[m.kind])
         .map((m) => {
             const t = m.spec.template;
@@ -78,18 +88,18 @@ export function containersOf(spec: Record<string, any>): { kind: string; contain
     ];
 }
 
-export function byKind(manifests: Manifest[], kind: string): Manifest[] {
-    return manifests.filter((m) => m.kind === kind);
+export function byKind(manifests: readonly Manifest[], kind: string): ManifestView[] {
+    return (manifests as readonly ManifestView[]).filter((m) => m.kind === kind);
 }
 
-export function find(manifests: Manifest[], kind: string, name: string): Manifest {
-    const m = manifests.find((x) => x.kind === kind && x.metadata.name === name);
+export function find(manifests: readonly Manifest[], kind: string, name: string): ManifestView {
+    const m = (manifests as readonly ManifestView[]).find((x) => x.kind === kind && x.metadata.name === name);
     if (!m) throw new Error(`no ${kind}/${name} in ${manifests.map((x) => `${x.kind}/${x.metadata.name}`).join(", ")}`);
     return m;
 }
 
 /** "Kind/name" of each manifest, sorted: a configuration's inventory. */
-export function inventory(manifests: Manifest[]): string[] {
+export function inventory(manifests: readonly Manifest[]): string[] {
     return manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort();
 }
 

@@ -1,15 +1,16 @@
 // The vmafx-node worker pool: Deployment + Service (gRPC and metrics).
+import type * as k8s from "@pulumi/kubernetes";
 import { BuildContext, PlannedResource, namespacedMeta, nonEmpty } from "../context";
 import { backendFor, withGpu } from "../gpu";
 import { imageRef } from "../naming";
 import { containerPorts } from "../ports";
 import { serverServiceAccountName } from "../service-account";
 import { RCLONE_FILE, RCLONE_MOUNT_PATH, claimName, hasRcloneConfig } from "../storage";
-import { envFromMap, hardenedPodSpec } from "./pod";
+import { EnvVar, Volume, VolumeMount, envFromMap, hardenedPodSpec } from "./pod";
 
 export const VMAF_BINARY = "/usr/local/bin/vmaf";
 
-function tcpProbe(port: string, initialDelaySeconds: number, periodSeconds: number) {
+function tcpProbe(port: string, initialDelaySeconds: number, periodSeconds: number): k8s.types.input.core.v1.Probe {
     return { tcpSocket: { port }, initialDelaySeconds, periodSeconds, failureThreshold: 3 };
 }
 
@@ -20,7 +21,7 @@ export function nodeResources(ctx: BuildContext): PlannedResource[] {
         return [];
     }
     const grpc = ctx.ports.node.grpc;
-    const env: Record<string, any>[] = [];
+    const env: EnvVar[] = [];
     // Only with a controller address: an unset one runs the node standalone (chart.md §9.19).
     if (n.controllerAddr) env.push({ name: "VMAFX_CONTROLLER_ADDR", value: n.controllerAddr });
     env.push(
@@ -30,8 +31,8 @@ export function nodeResources(ctx: BuildContext): PlannedResource[] {
         { name: "VMAFX_STORAGE_MODE", value: a.storage.mode },
         { name: "VMAFX_VMAF_BINARY", value: VMAF_BINARY },
     );
-    const volumes: Record<string, any>[] = [];
-    const mounts: { name: string; mountPath: string; readOnly?: boolean }[] = [];
+    const volumes: Volume[] = [];
+    const mounts: VolumeMount[] = [];
     if (hasRcloneConfig(ctx)) {
         env.push({ name: "VMAFX_RCLONE_CONFIG", value: `${RCLONE_MOUNT_PATH}/${RCLONE_FILE}` });
         volumes.push({ name: "rclone-config", secret: { secretName: ctx.naming.resource("rclone-config"), defaultMode: 0o400 } });

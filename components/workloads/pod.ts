@@ -1,44 +1,46 @@
 // The one pod-spec builder. Containers are declared without a securityContext; the builder
 // adds the release hardening to every container and init container and a writable /tmp.
-import { BuildContext } from "../context";
+import type * as k8s from "@pulumi/kubernetes";
+import { BuildContext, PodSpec } from "../context";
 
-export interface ContainerInput {
+type Container = k8s.types.input.core.v1.Container;
+export type VolumeMount = k8s.types.input.core.v1.VolumeMount;
+export type Volume = k8s.types.input.core.v1.Volume;
+export type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/**
+ * A container as a workload declares it: the provider's Container without a securityContext
+ * (hardenContainer adds the release's), with the fields builders read back as plain values.
+ */
+export type ContainerInput = Omit<Container, "securityContext" | "name" | "image" | "imagePullPolicy" | "volumeMounts"> & {
     name: string;
     image: string;
     imagePullPolicy: string;
-    command?: string[];
-    args?: string[];
-    ports?: { name: string; containerPort: number; protocol: string }[];
-    env?: Record<string, any>[];
-    envFrom?: Record<string, any>[];
-    resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
-    livenessProbe?: Record<string, any>;
-    readinessProbe?: Record<string, any>;
-    volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
-}
+    volumeMounts?: VolumeMount[];
+};
 
 export interface PodInput {
     containers: ContainerInput[];
     initContainers?: ContainerInput[];
-    volumes?: Record<string, any>[];
+    volumes?: Volume[];
     serviceAccountName?: string;
     /** Mount an API token; only for pods that call the API server. */
     automountServiceAccountToken: boolean;
     terminationGracePeriodSeconds?: number;
     restartPolicy?: string;
     nodeSelector?: Record<string, string>;
-    tolerations?: Record<string, any>[];
-    affinity?: Record<string, any>;
-    topologySpreadConstraints?: Record<string, any>[];
+    tolerations?: k8s.types.input.core.v1.Toleration[];
+    affinity?: k8s.types.input.core.v1.Affinity;
+    topologySpreadConstraints?: k8s.types.input.core.v1.TopologySpreadConstraint[];
     imagePullSecrets?: string[];
 }
 
 export const TMP_VOLUME = "tmp";
 export const TMP_PATH = "/tmp";
 
-function hardenContainer(ctx: BuildContext, c: ContainerInput) {
-    const out: Record<string, any> = { ...c };
-    for (const key of Object.keys(out)) {
+function hardenContainer(ctx: BuildContext, c: ContainerInput): Container {
+    const out: Container = { ...c };
+    for (const key of Object.keys(out) as (keyof Container)[]) {
         if (out[key] === undefined) {
             delete out[key];
         }
@@ -56,8 +58,9 @@ function present<T>(value: T | undefined): value is T {
 }
 
 /** A hardened pod spec: pod securityContext, per-container securityContext, /tmp emptyDir. */
-export function hardenedPodSpec(ctx: BuildContext, pod: PodInput): Record<string, any> {
-    const spec: Record<string, any> = {};
+export function hardenedPodSpec(ctx: BuildContext, pod: PodInput): PodSpec {
+    // Filled field by field, in the order the manifests have always had.
+    const spec: Partial<PodSpec> = {};
     if (pod.serviceAccountName) spec.serviceAccountName = pod.serviceAccountName;
     spec.automountServiceAccountToken = pod.automountServiceAccountToken;
     if (pod.restartPolicy) spec.restartPolicy = pod.restartPolicy;
@@ -69,13 +72,14 @@ export function hardenedPodSpec(ctx: BuildContext, pod: PodInput): Record<string
     if (present(pod.affinity)) spec.affinity = pod.affinity;
     if (present(pod.topologySpreadConstraints)) spec.topologySpreadConstraints = pod.topologySpreadConstraints;
     if (present(pod.initContainers)) spec.initContainers = pod.initContainers.map((c) => hardenContainer(ctx, c));
-    spec.containers = pod.containers.map((c) => hardenContainer(ctx, c));
+    const containers = pod.containers.map((c) => hardenContainer(ctx, c));
+    spec.containers = containers;
     spec.volumes = [{ name: TMP_VOLUME, emptyDir: {} }, ...(pod.volumes ?? [])];
-    return spec;
+    return { ...spec, containers };
 }
 
 /** httpGet probe on a named port. */
-export function httpProbe(port: string, p: { path: string; initialDelaySeconds: number; periodSeconds: number; failureThreshold: number }) {
+export function httpProbe(port: string, p: { path: string; initialDelaySeconds: number; periodSeconds: number; failureThreshold: number }): k8s.types.input.core.v1.Probe {
     return {
         httpGet: { path: p.path, port },
         initialDelaySeconds: p.initialDelaySeconds,
@@ -85,6 +89,6 @@ export function httpProbe(port: string, p: { path: string; initialDelaySeconds: 
 }
 
 /** Plain `name: value` env entries from a map, in key order. */
-export function envFromMap(map: Record<string, string>) {
+export function envFromMap(map: Record<string, string>): EnvVar[] {
     return Object.keys(map).sort().map((name) => ({ name, value: String(map[name]) }));
 }

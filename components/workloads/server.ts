@@ -1,19 +1,20 @@
 // The scoring server as exactly one of Deployment, StatefulSet or Job, plus its Services.
+import type * as k8s from "@pulumi/kubernetes";
 import { BuildContext, PlannedResource, namespacedMeta, nonEmpty } from "../context";
 import { backendFor, withGpu } from "../gpu";
 import { imageRef } from "../naming";
 import { containerPorts } from "../ports";
 import { serverServiceAccountName } from "../service-account";
 import { SERVER_VOLUMES, serverVolume } from "../storage";
-import { ContainerInput, envFromMap, hardenedPodSpec, httpProbe } from "./pod";
+import { ContainerInput, Volume, VolumeMount, envFromMap, hardenedPodSpec, httpProbe } from "./pod";
 
 export const STATE_VOLUME = "state";
 export const STATE_PATH = "/var/lib/vmafx";
 
-function serverContainer(ctx: BuildContext, serving: boolean): { container: ContainerInput; volumes: Record<string, any>[] } {
+function serverContainer(ctx: BuildContext, serving: boolean): { container: ContainerInput; volumes: Volume[] } {
     const a = ctx.args;
-    const volumes: Record<string, any>[] = [];
-    const mounts: { name: string; mountPath: string; readOnly?: boolean }[] = [];
+    const volumes: Volume[] = [];
+    const mounts: VolumeMount[] = [];
     for (const v of SERVER_VOLUMES) {
         const vol = serverVolume(ctx, v.key);
         if (vol) {
@@ -38,7 +39,11 @@ function serverContainer(ctx: BuildContext, serving: boolean): { container: Cont
     return { container, volumes };
 }
 
-function serverPodTemplate(ctx: BuildContext, serving: boolean, extra?: { mounts: any[]; restartPolicy?: string; command?: string[]; args?: string[] }) {
+function serverPodTemplate(
+    ctx: BuildContext,
+    serving: boolean,
+    extra?: { mounts: VolumeMount[]; restartPolicy?: string; command?: string[]; args?: string[] },
+): k8s.types.input.core.v1.PodTemplateSpec {
     const a = ctx.args;
     const { container, volumes } = serverContainer(ctx, serving);
     if (extra) {
@@ -61,9 +66,10 @@ function serverPodTemplate(ctx: BuildContext, serving: boolean, extra?: { mounts
             nodeSelector: a.scheduling.nodeSelector,
             tolerations: a.scheduling.tolerations,
             affinity: a.scheduling.affinity,
-            // A constraint without a labelSelector spreads the server's own pods.
+            // A constraint without a labelSelector spreads the server's own pods. The arg is
+            // "Kubernetes objects" (an open map, for the package schema), passed through as such.
             topologySpreadConstraints: a.scheduling.topologySpreadConstraints.map((c) =>
-                c.labelSelector ? c : { ...c, labelSelector: { matchLabels: ctx.naming.selector("server") } }),
+                (c.labelSelector ? c : { ...c, labelSelector: { matchLabels: ctx.naming.selector("server") } }) as k8s.types.input.core.v1.TopologySpreadConstraint),
             imagePullSecrets: a.imagePullSecrets,
         }),
     };
@@ -87,11 +93,28 @@ function deployment(ctx: BuildContext): PlannedResource {
     };
 }
 
+/**
+ * The StatefulSet and its governing headless Service, the Service first: the StatefulSet names
+ * it in serviceName and is created after it (dependsOn).
+ */
 function statefulSet(ctx: BuildContext): PlannedResource[] {
     const s = ctx.args.statefulSet;
     const p = ctx.args.persistence;
     const headless = ctx.naming.resource("headless");
     return [
+        {
+            role: "server-headless",
+            manifest: {
+                apiVersion: "v1",
+                kind: "Service",
+                metadata: namespacedMeta(ctx, headless, ctx.naming.labels("server")),
+                spec: {
+                    clusterIP: "None",
+                    selector: ctx.naming.selector("server"),
+                    ports: [{ name: "http", port: ctx.args.service.port, targetPort: "http", protocol: "TCP" }],
+                },
+            },
+        },
         {
             role: "server",
             manifest: {
@@ -117,19 +140,6 @@ function statefulSet(ctx: BuildContext): PlannedResource[] {
                 },
             },
             dependsOn: ["server-headless"],
-        },
-        {
-            role: "server-headless",
-            manifest: {
-                apiVersion: "v1",
-                kind: "Service",
-                metadata: namespacedMeta(ctx, headless, ctx.naming.labels("server")),
-                spec: {
-                    clusterIP: "None",
-                    selector: ctx.naming.selector("server"),
-                    ports: [{ name: "http", port: ctx.args.service.port, targetPort: "http", protocol: "TCP" }],
-                },
-            },
         },
     ];
 }
