@@ -1,6 +1,13 @@
-// Public input types of VmafxStack. Plain interfaces with a JSDoc line on every field,
-// no unions and no type aliases inside args, so the component's package schema can be
-// inferred for other languages. Defaults live in ./defaults.ts, validation in ./schema.ts.
+// Public input types of VmafxStack: the one declaration of the args' shape. Plain interfaces
+// with a JSDoc line on every field, no unions and no type aliases inside args, so the
+// component's package schema can be inferred for other languages; the JSON Schema that
+// validates them is generated from this file (`npm run generate`, refinements in
+// ./args-rules.ts). Defaults live in ./defaults.ts.
+//
+// `pulumi.Input<T>` marks the values a program may wire from other resources (CIDRs, ports,
+// the namespace, label values, images, hosts): an Output there is validated when it resolves
+// (./inputs.ts). What decides which resources exist (flags, kinds, counts, the keys of maps)
+// stays plain, so a preview always shows every resource.
 import type * as pulumi from "@pulumi/pulumi";
 
 /** Which Kubernetes workload runs the scoring server. */
@@ -26,9 +33,9 @@ export type GpuVendor = (typeof GpuVendor)[keyof typeof GpuVendor];
 /** Container image coordinates. */
 export interface ImageSettings {
     /** Image repository, e.g. `ghcr.io/vmafx/vmafx-server`. */
-    repository?: string;
+    repository?: pulumi.Input<string>;
     /** Image tag; empty means `v<appVersion>`. A digest (`sha256:…`) may be appended after `@`. */
-    tag?: string;
+    tag?: pulumi.Input<string>;
     /** Kubernetes imagePullPolicy: Always, IfNotPresent or Never. */
     pullPolicy?: string;
 }
@@ -36,7 +43,7 @@ export interface ImageSettings {
 /** Namespace the release lives in and its Pod Security Admission labels. */
 export interface NamespaceSettings {
     /** Namespace name. */
-    name?: string;
+    name?: pulumi.Input<string>;
     /** Create and manage the Namespace (true) or deploy into an existing one (false). */
     create?: boolean;
     /** Pod Security level for the enforce, audit and warn labels (`restricted` or `baseline`). */
@@ -44,7 +51,7 @@ export interface NamespaceSettings {
     /** Pinned Pod Security policy version for the `*-version` labels, e.g. `v1.33`. */
     podSecurityVersion?: string;
     /** Extra labels for the managed Namespace. */
-    labels?: { [key: string]: string };
+    labels?: { [key: string]: pulumi.Input<string> };
 }
 
 /** Server Deployment settings (workload Deployment). */
@@ -122,7 +129,7 @@ export interface IngressPath {
 /** One Ingress host. */
 export interface IngressHost {
     /** Host name. */
-    host: string;
+    host: pulumi.Input<string>;
     /** Paths routed to the server Service. */
     paths?: IngressPath[];
 }
@@ -130,9 +137,9 @@ export interface IngressHost {
 /** One Ingress TLS entry. */
 export interface IngressTls {
     /** Host names covered by the certificate. */
-    hosts?: string[];
+    hosts?: pulumi.Input<string>[];
     /** Secret holding the certificate. */
-    secretName?: string;
+    secretName?: pulumi.Input<string>;
 }
 
 /** Optional Ingress to the server Service. */
@@ -142,7 +149,7 @@ export interface IngressSettings {
     /** ingressClassName; empty leaves it to the cluster default. */
     className?: string;
     /** Ingress annotations. */
-    annotations?: { [key: string]: string };
+    annotations?: { [key: string]: pulumi.Input<string> };
     /** Hosts and paths. */
     hosts?: IngressHost[];
     /** TLS settings. */
@@ -206,7 +213,7 @@ export interface ServiceAccountSettings {
     /** ServiceAccount name; empty uses the release fullname. */
     name?: string;
     /** ServiceAccount annotations (e.g. workload identity). */
-    annotations?: { [key: string]: string };
+    annotations?: { [key: string]: pulumi.Input<string> };
 }
 
 /** Pod-level security context applied to every pod of the release. */
@@ -254,11 +261,11 @@ export interface SecuritySettings {
 /** One toleration. */
 export interface Toleration {
     /** Taint key. */
-    key?: string;
+    key?: pulumi.Input<string>;
     /** Exists or Equal. */
     operator?: string;
     /** Taint value (with Equal). */
-    value?: string;
+    value?: pulumi.Input<string>;
     /** NoSchedule, PreferNoSchedule or NoExecute. */
     effect?: string;
     /** Seconds to tolerate a NoExecute taint. */
@@ -268,7 +275,7 @@ export interface Toleration {
 /** Scheduling of the server pods (and defaults for the node pool). */
 export interface SchedulingSettings {
     /** nodeSelector labels. */
-    nodeSelector?: { [key: string]: string };
+    nodeSelector?: { [key: string]: pulumi.Input<string> };
     /** Tolerations. */
     tolerations?: Toleration[];
     /** Pod affinity/anti-affinity, as a Kubernetes Affinity object. */
@@ -322,7 +329,7 @@ export interface NodePoolSettings {
     /** Node container resources; empty uses the server's. */
     resources?: ResourceSettings;
     /** nodeSelector for node pods; empty uses the server's. */
-    nodeSelector?: { [key: string]: string };
+    nodeSelector?: { [key: string]: pulumi.Input<string> };
     /** Tolerations for node pods; empty uses the server's. */
     tolerations?: Toleration[];
 }
@@ -364,15 +371,15 @@ export interface SmokeTestSettings {
 /** A Kubernetes label selector with matchLabels only. */
 export interface LabelSelector {
     /** Labels that must all match. */
-    matchLabels?: { [key: string]: string };
+    matchLabels?: { [key: string]: pulumi.Input<string> };
 }
 
 /** One egress destination range. */
 export interface CidrBlock {
     /** Destination CIDR (IPv4 or IPv6). */
-    cidr: string;
+    cidr: pulumi.Input<string>;
     /** Ranges inside `cidr` to exclude; each must lie inside `cidr`. */
-    except?: string[];
+    except?: pulumi.Input<string>[];
 }
 
 /** HTTP ingress to the server. */
@@ -396,7 +403,7 @@ export interface CidrEgressFlow {
     /** Allow the flow. */
     enabled?: boolean;
     /** Destination TCP ports. */
-    ports?: number[];
+    ports?: pulumi.Input<number>[];
     /** Destination ranges; an empty list renders no rule (denied), never an allow-all. */
     destinations?: CidrBlock[];
 }
@@ -478,15 +485,15 @@ export interface VmafxStackArgs {
     /** Server container resources (and node fallback). */
     resources?: ResourceSettings;
     /** Extra environment variables of server and node containers. */
-    env?: { [key: string]: string };
+    env?: { [key: string]: pulumi.Input<string> };
     /** Data of the server ConfigMap (envFrom). */
-    config?: { [key: string]: string };
+    config?: { [key: string]: pulumi.Input<string> };
     /** Server volumes. */
     persistence?: PersistenceSettings;
     /** Server ServiceAccount. */
     serviceAccount?: ServiceAccountSettings;
     /** Annotations on server and node pods. */
-    podAnnotations?: { [key: string]: string };
+    podAnnotations?: { [key: string]: pulumi.Input<string> };
     /** Pod and container hardening for every workload. */
     security?: SecuritySettings;
     /** Scheduling of server pods. */

@@ -4,13 +4,27 @@ import type * as pulumi from "@pulumi/pulumi";
 import { isOutput } from "./outputs-check";
 import { VmafxStackArgs } from "./args";
 
-/** Args with every default applied. Array items are kept as given; builders default their fields. */
-export type Resolved<T> = T extends pulumi.OutputInstance<any> | Promise<any>
-    ? T
+/**
+ * T as the plan sees it: every `pulumi.Input<X>` is an X. VmafxStack replaces Output leaves by
+ * placeholders before planning (./inputs.ts), so the plan only ever holds plain values.
+ */
+export type Plain<T> = T extends pulumi.OutputInstance<infer U> | Promise<infer U>
+    ? Plain<U>
     : T extends string | number | boolean
       ? T
       : T extends (infer U)[]
-        ? U[]
+        ? Plain<U>[]
+        : T extends object
+          ? { [K in keyof T]: Plain<T[K]> }
+          : T;
+
+/** Args with every default applied. Array items are kept as given; builders default their fields. */
+export type Resolved<T> = T extends pulumi.OutputInstance<infer U> | Promise<infer U>
+    ? Resolved<U>
+    : T extends string | number | boolean
+      ? T
+      : T extends (infer U)[]
+        ? Plain<U>[]
         : T extends object
           ? { [K in keyof T]-?: Resolved<NonNullable<T[K]>> }
           : T;

@@ -3,10 +3,14 @@
 // tests are all derived from this list, so a one-sided rule or a rule on the wrong port
 // cannot happen (chart.md §9.5, §9.6).
 import { BuildContext } from "./context";
-import { LabelSelector } from "./args";
+import { Plain } from "./defaults";
+import { LabelSelector as LabelSelectorArgs } from "./args";
 import { Component } from "./naming";
 import { DNS_PORT } from "./ports";
 import { serverIsServing } from "./workloads/server";
+
+/** A label selector as the plan holds it (placeholders for Outputs are plain strings). */
+export type LabelSelector = Plain<LabelSelectorArgs>;
 
 export interface FlowPort {
     readonly port: number;

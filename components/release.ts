@@ -4,10 +4,11 @@
 export * from "./args";
 export { DEFAULTS } from "./defaults";
 export type { ResolvedArgs } from "./defaults";
-export { ArgsIssue, TOP_LEVEL_KEYS, VmafxArgsError, formatIssues, isStringKey, validateArgs } from "./schema";
+export { ArgsIssue, TOP_LEVEL_KEYS, VmafxArgsError, formatIssues, isInputField, isNumberField, isStringKey, validateArgs } from "./schema";
+export type { ValidateOptions } from "./schema";
 export { makeContext } from "./context";
-export type { BuildContext, Manifest, PlannedResource } from "./context";
-export { buildPlan } from "./plan";
+export type { BuildContext, Manifest, ManifestKind, ManifestMetadata, ManifestTypes, PlannedResource, Role, TypedManifest } from "./context";
+export { buildPlan, checkPlanOrder } from "./plan";
 export { releaseSummary } from "./outputs";
 export type { ReleaseSummary } from "./outputs";
 export { isOutput } from "./outputs-check";

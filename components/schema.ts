@@ -41,7 +41,8 @@ export function formatKey(path: readonly (string | number)[], prefix: string): s
 function showValue(value: unknown): string {
     if (value === undefined) return "(unset)";
     if (isOutput(value)) return "(a Pulumi Output)";
-    const text = JSON.stringify(value);
+    if (value instanceof Promise) return "(a Promise)";
+    const text = JSON.stringify(value) ?? String(value);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
@@ -107,14 +108,14 @@ function acceptedKeys(node: ArgsSchemaNode): string {
 const PLURAL: { readonly [type: string]: string } = { integer: "whole numbers", number: "numbers", string: "strings", boolean: "true/false values", array: "lists", object: "objects" };
 
 /** What the values of a map accept, in the plural: "strings", "strings or Pulumi Outputs". */
-function plural(node: ArgsSchemaNode): string {
+function plural(node: ArgsSchemaNode, offerOutputs: boolean): string {
     const p = plain(node);
     const what = p.enum ? `values among ${p.enum.map((v) => JSON.stringify(v)).join(", ")}` : (PLURAL[p.type ?? ""] ?? "values");
-    return node.anyOf ? `${what} or Pulumi Outputs` : what;
+    return node.anyOf && offerOutputs ? `${what} or Pulumi Outputs` : what;
 }
 
 /** What a (plain) schema node accepts, as a noun: "a whole number", "a map of strings". */
-function noun(node: ArgsSchemaNode): string {
+function noun(node: ArgsSchemaNode, offerOutputs: boolean): string {
     if (node.enum) return `one of ${node.enum.map((v) => JSON.stringify(v)).join(", ")}`;
     switch (node.type) {
         case "integer":
@@ -129,7 +130,7 @@ function noun(node: ArgsSchemaNode): string {
             return "a list";
         case "object":
             if (node.additionalProperties === false) return "an object";
-            if (typeof node.additionalProperties === "object") return `a map of ${plural(node.additionalProperties)}`;
+            if (typeof node.additionalProperties === "object") return `a map of ${plural(node.additionalProperties, offerOutputs)}`;
             return "an object";
     }
     return "a value of the declared type";
@@ -137,15 +138,16 @@ function noun(node: ArgsSchemaNode): string {
 
 /**
  * The message of one failed check of the (plain) node at `e.instancePath`, in the key's terms,
- * never the library's wording. `input`: the field also takes a Pulumi Output.
+ * never the library's wording. `input`: the field also takes a Pulumi Output; `offerOutputs`:
+ * say so (not for stack config, where no Output can be written).
  */
-function messageOf(e: ArgsSchemaError, node: ArgsSchemaNode, input: boolean): string {
-    const orOutput = input ? " or a Pulumi Output" : "";
+function messageOf(e: ArgsSchemaError, node: ArgsSchemaNode, input: boolean, offerOutputs: boolean): string {
+    const orOutput = input && offerOutputs ? " or a Pulumi Output" : "";
     switch (e.keyword) {
         case "type":
-            return node.additionalProperties === false ? `must be an object${orOutput}; accepted keys here: ${acceptedKeys(node)}` : `must be ${noun(node)}${orOutput}`;
+            return node.additionalProperties === false ? `must be an object${orOutput}; accepted keys here: ${acceptedKeys(node)}` : `must be ${noun(node, offerOutputs)}${orOutput}`;
         case "enum":
-            return `must be ${noun(node)}`;
+            return `must be ${noun(node, offerOutputs)}`;
         case "minimum":
             return `must be at least ${e.params.limit}`;
         case "maximum":
@@ -161,7 +163,7 @@ function messageOf(e: ArgsSchemaError, node: ArgsSchemaNode, input: boolean): st
 }
 
 /** The validator's failed checks as issues: one per problem, with the path and the value given. */
-function schemaIssues(errors: readonly ArgsSchemaError[], input: unknown): ArgsIssue[] {
+function schemaIssues(errors: readonly ArgsSchemaError[], input: unknown, offerOutputs: boolean): ArgsIssue[] {
     const issues: ArgsIssue[] = [];
     for (const e of errors) {
         // Only pulumi.Input<T> fields have an anyOf, of the plain value (branch 0) and an Output:
@@ -177,7 +179,7 @@ function schemaIssues(errors: readonly ArgsSchemaError[], input: unknown): ArgsI
             const key = String(e.params.missingProperty);
             issues.push({ path: [...path, key], value: undefined, message: `must be set; every entry here needs ${key}` });
         } else {
-            issues.push({ path, value: valueAt(input, path), message: messageOf(e, node, at.anyOf !== undefined) });
+            issues.push({ path, value: valueAt(input, path), message: messageOf(e, node, at.anyOf !== undefined, offerOutputs) });
         }
     }
     return issues;
@@ -326,11 +328,28 @@ function strictNetwork(path: Path, text: string, accepted: string, add: Add): Ci
  * schema refuses some values, the semantic checks still run on the args without them (their
  * defaults apply), and report what they find, except findings that read a refused value.
  */
-export function validateArgs(componentName: string, args: unknown, keyPrefix: string): ResolvedArgs {
+export function validateArgs(componentName: string, args: unknown, keyPrefix: string, options: ValidateOptions = {}): ResolvedArgs {
     const input = args ?? {};
-    const issues = validateArgsSchema(input) ? [] : schemaIssues(validateArgsSchema.errors ?? [], input);
+    const deferred = options.deferred ?? [];
+    const isDeferred = (path: readonly (string | number)[]) => deferred.some((d) => overlaps(path, d));
+    // An Output where the args' shape is decided (a flag, a list, a map, a non-Input field)
+    // cannot be planned with: one issue for it, none for what lies inside it.
+    const misplaced = misplacedOutputs(input);
+    const inMisplaced = (path: readonly (string | number)[]) => misplaced.some((m) => overlaps(path, m.path));
+    // A deferred value is checked when it resolves; here it is treated like a refused one: not
+    // reported, left out of the semantic checks, and every finding that reads it is dropped.
+    const issues = [
+        ...misplaced,
+        ...(validateArgsSchema(input) ? [] : schemaIssues(validateArgsSchema.errors ?? [], input, !options.plainValues)).filter((i) => !isDeferred(i.path) && !inMisplaced(i.path)),
+    ];
     let checked: unknown = input;
     const dropped: Path[] = [];
+    for (const d of deferred) {
+        const p = droppablePath([...d]);
+        if (!p) continue;
+        checked = without(checked, p);
+        dropped.push(p);
+    }
     for (const issue of issues) {
         const p = droppablePath([...issue.path]);
         if (!p) {
@@ -353,9 +372,52 @@ export function validateArgs(componentName: string, args: unknown, keyPrefix: st
             });
         }
         issues.push(...findings.filter((f) => !f.reads.some((r) => dropped.some((d) => overlaps(r, d)))).map((f) => f.issue));
-        if (issues.length === 0) return resolved;
+        // With deferred values the plan runs on their placeholders, not on the defaults that
+        // stood in for them during the checks.
+        if (issues.length === 0) return deferred.length > 0 ? resolveArgs(componentName, input as VmafxStackArgs) : resolved;
     }
     throw new VmafxArgsError(issues, keyPrefix);
+}
+
+/** Outputs and Promises standing where no `pulumi.Input<T>` is declared. */
+function misplacedOutputs(args: unknown): ArgsIssue[] {
+    const out: ArgsIssue[] = [];
+    const walk = (value: unknown, path: Path) => {
+        if (isOutput(value) || value instanceof Promise) {
+            if (!isInputField(path)) {
+                const node = schemaAt(path);
+                const what = node ? noun(plain(node), false) : "a plain value";
+                out.push({ path, value, message: `must be known when the program runs (it decides which resources exist), so an Output cannot stand here; accepted: ${what}` });
+            }
+            return;
+        }
+        if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+        else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+    };
+    walk(args, []);
+    return out;
+}
+
+export interface ValidateOptions {
+    /**
+     * Paths of values that are not known yet (Outputs, replaced by placeholders): they are
+     * validated later, with the whole args, when they resolve.
+     */
+    readonly deferred?: readonly (readonly (string | number)[])[];
+    /** The values come from stack config, where no Output can be written: messages do not offer Outputs. */
+    readonly plainValues?: boolean;
+}
+
+/** True when the field at `path` is declared `pulumi.Input<T>`, so an Output may stand there. */
+export function isInputField(path: readonly (string | number)[]): boolean {
+    return schemaAt(path)?.anyOf !== undefined;
+}
+
+/** True when the field at `path` holds a number (so an Output there needs a number placeholder). */
+export function isNumberField(path: readonly (string | number)[]): boolean {
+    const node = schemaAt(path);
+    const type = node && plain(node).type;
+    return type === "integer" || type === "number";
 }
 
 /** Keys accepted at the top level (the stack config keys under `vmafx:`). */

@@ -5,8 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { VmafxStackArgs } from "./args";
 import { makeContext } from "./context";
 import { releaseSummary } from "./outputs";
+import { deferInputs, resolvePlaceholders, validatedOnResolve, withResolved } from "./inputs";
 import { buildPlan } from "./plan";
-import { validateArgs } from "./schema";
+import { isInputField, isNumberField, validateArgs } from "./schema";
 
 export const VMAFX_STACK_TYPE = "vmafx:index:VmafxStack";
 
@@ -50,30 +51,44 @@ export class VmafxStack extends pulumi.ComponentResource {
     public readonly networkPolicyHint: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: VmafxStackArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validate before registering anything: bad input changes nothing.
-        const resolved = validateArgs(name, args, "args.");
+        // Validate before registering anything: bad input changes nothing. Output leaves are
+        // planned as placeholders and validated, with the whole args, when they resolve.
+        const { args: plainArgs, deferred } = deferInputs(args, { isInputField, isNumberField });
+        const resolved = validateArgs(name, plainArgs, "args.", { deferred: deferred.map((d) => d.path) });
         super(VMAFX_STACK_TYPE, name, args, opts);
 
+        const validated = validatedOnResolve(deferred, (values) => {
+            validateArgs(name, withResolved(plainArgs, deferred, values), "args.");
+        });
         const ctx = makeContext(resolved);
         const created = new Map<string, pulumi.CustomResource>();
         for (const planned of buildPlan(ctx)) {
-            const m = planned.manifest;
+            const m = resolvePlaceholders(planned.manifest, deferred, validated);
             const cls = RESOURCE_CLASSES[`${m.apiVersion}/${m.kind}`];
             if (!cls) {
                 throw new Error(`internal error: no resource class for ${m.apiVersion}/${m.kind}`);
             }
-            const dependsOn = (planned.dependsOn ?? []).map((role) => created.get(role)).filter((r): r is pulumi.CustomResource => !!r);
+            const dependsOn = (planned.dependsOn ?? []).map((role) => {
+                const r = created.get(role);
+                if (!r) throw new Error(`internal error: ${planned.role} depends on ${role}, which is not created before it`);
+                return r;
+            });
             const ns = created.get("namespace");
             if (ns && m.metadata.namespace) dependsOn.unshift(ns);
             created.set(planned.role, new cls(`${name}-${planned.role}`, m, { parent: this, dependsOn }));
         }
 
-        const summary = releaseSummary(ctx);
-        this.namespace = pulumi.output(summary.namespace);
-        this.workloadKind = pulumi.output(summary.workloadKind);
-        this.serviceUrl = pulumi.output(summary.serviceUrl);
-        this.kubectlCommands = pulumi.output(summary.kubectlCommands);
-        this.networkPolicyHint = pulumi.output(summary.networkPolicyHint);
+        // With deferred inputs every output waits for their check, so a bad resolved value
+        // fails the outputs as it fails the objects.
+        const summary = resolvePlaceholders(releaseSummary(ctx), deferred, validated);
+        // (T is plain data here, so Unwrap<T> is T.)
+        const checked = <T>(value: pulumi.Input<T>): pulumi.Output<T> =>
+            (deferred.length === 0 ? pulumi.output(value) : pulumi.all([validated, value]).apply(([, v]) => v)) as unknown as pulumi.Output<T>;
+        this.namespace = checked(summary.namespace);
+        this.workloadKind = checked(summary.workloadKind);
+        this.serviceUrl = checked(summary.serviceUrl);
+        this.kubectlCommands = checked(summary.kubectlCommands);
+        this.networkPolicyHint = checked(summary.networkPolicyHint);
         this.registerOutputs({
             namespace: this.namespace,
             workloadKind: this.workloadKind,

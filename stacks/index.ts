@@ -31,16 +31,40 @@ function sdk(): typeof pulumi {
 }
 
 /**
- * Reads and validates the stack's `vmafx:*` config. Throws VmafxArgsError (naming each bad
- * key, its value and what is accepted) before any resource exists.
+ * Config namespaces that may stand next to `vmafx:` in a stack file although they are close to
+ * it; every other namespace within two edits of `vmafx` is taken for a typo of it.
+ */
+export const OTHER_NAMESPACES: readonly string[] = ["kubernetes", "pulumi"];
+
+/** Levenshtein distance, for namespaces one or two typos away from ours. */
+function editDistance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+    }
+    return prev[b.length];
+}
+
+/**
+ * Reads and validates the stack's `vmafx:*` config. Throws VmafxArgsError naming every bad key
+ * (as the stack file writes it: `vmafx:node.replicas`), its value and what is accepted, before
+ * any resource exists: the loader's own findings and the args' validation in one report.
  */
 export function loadStackArgs(componentName: string, source: ConfigSource = runtimeConfig): VmafxStackArgs {
+    // Paths start with the full stack-file key, so keys of other namespaces can be named too.
     const issues: ArgsIssue[] = [];
     const args: Record<string, unknown> = {};
     let rclone: pulumi.Input<string> | undefined;
     const all = source.all();
     for (const fullKey of Object.keys(all).sort()) {
-        if (!fullKey.startsWith(PREFIX)) {
+        const namespace = fullKey.includes(":") ? fullKey.slice(0, fullKey.indexOf(":")) : "";
+        if (namespace !== CONFIG_NAMESPACE) {
+            if (namespace && !OTHER_NAMESPACES.includes(namespace) && editDistance(namespace, CONFIG_NAMESPACE) <= 2) {
+                const key = fullKey.slice(namespace.length + 1);
+                issues.push({ path: [fullKey], value: all[fullKey], message: `the namespace "${namespace}" is not one this program reads; did you mean ${PREFIX}${key}?` });
+            }
             continue;
         }
         const key = fullKey.slice(PREFIX.length);
@@ -51,7 +75,7 @@ export function loadStackArgs(componentName: string, source: ConfigSource = runt
             continue;
         }
         if (!TOP_LEVEL_KEYS.includes(key)) {
-            issues.push({ path: [key], value: text, message: `unknown key; accepted keys: ${[...TOP_LEVEL_KEYS, RCLONE_CONFIG_KEY].join(", ")}` });
+            issues.push({ path: [fullKey], value: text, message: `unknown key; accepted keys: ${[...TOP_LEVEL_KEYS, RCLONE_CONFIG_KEY].join(", ")}` });
             continue;
         }
         if (isStringKey(key)) {
@@ -61,19 +85,25 @@ export function loadStackArgs(componentName: string, source: ConfigSource = runt
         try {
             args[key] = JSON.parse(text);
         } catch {
-            issues.push({ path: [key], value: text, message: "not a number, boolean, list or object; check the YAML in the stack file" });
+            issues.push({ path: [fullKey], value: text, message: "not a number, boolean, list or object; check the YAML in the stack file" });
         }
-    }
-    if (issues.length > 0) {
-        throw new VmafxArgsError(issues, PREFIX);
     }
     if (rclone) {
         const storage = (args.storage ?? {}) as Record<string, unknown>;
         if (storage.rcloneConfig !== undefined) {
-            throw new VmafxArgsError([{ path: ["storage", "rcloneConfig"], value: "(set)", message: `set the rclone config only once, as the secret key ${PREFIX}${RCLONE_CONFIG_KEY}` }], PREFIX);
+            issues.push({ path: [`${PREFIX}storage`, "rcloneConfig"], value: "(set)", message: `set the rclone config only once, as the secret key ${PREFIX}${RCLONE_CONFIG_KEY}` });
+        } else {
+            args.storage = { ...storage, rcloneConfig: rclone };
         }
-        args.storage = { ...storage, rcloneConfig: rclone };
     }
-    validateArgs(componentName, args, PREFIX);
+    try {
+        validateArgs(componentName, args, PREFIX, { plainValues: true });
+    } catch (e) {
+        if (!(e instanceof VmafxArgsError)) throw e;
+        issues.push(...e.issues.map((i) => ({ ...i, path: [`${PREFIX}${String(i.path[0] ?? "")}`, ...i.path.slice(1)] })));
+    }
+    if (issues.length > 0) {
+        throw new VmafxArgsError(issues, "");
+    }
     return args as VmafxStackArgs;
 }

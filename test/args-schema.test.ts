@@ -14,10 +14,10 @@ import { SCHEMA_FILE, VALIDATOR_FILE, argsJsonSchema, generateArgsFiles, loadVal
 
 const ROOT = path.resolve(__dirname, "..");
 
-/** The problems validateArgs reports for `args`, one line each (`key = value: message`). */
+/** The problems validateArgs reports for `args` as stack config (`vmafx:` keys, plain values), one line each (`key = value: message`). */
 function problems(args: unknown): string[] {
     try {
-        validateArgs("vmafx", args, "vmafx:");
+        validateArgs("vmafx", args, "vmafx:", { plainValues: true });
     } catch (e) {
         assert.ok(e instanceof VmafxArgsError, String(e));
         return e.message
@@ -247,10 +247,14 @@ describe("args schema", function () {
         it("a pulumi.Input<string> field takes a string or an Output, nothing else", () => {
             assert.deepEqual(problems({ storage: { rcloneConfig: pulumi.secret("[s3]\ntype = s3\n") } }), []);
             assert.deepEqual(problems({ storage: { rcloneConfig: "[s3]\ntype = s3\n" } }), []);
-            assert.deepEqual(problems({ storage: { rcloneConfig: 5 } }), ["vmafx:storage.rcloneConfig = 5: must be a string or a Pulumi Output"]);
-            assert.deepEqual(problems({ storage: { rcloneConfig: { __pulumiOutput: false } } }), [
-                'vmafx:storage.rcloneConfig = {"__pulumiOutput":false}: must be a string or a Pulumi Output',
-            ]);
+            assert.deepEqual(problems({ storage: { rcloneConfig: 5 } }), ["vmafx:storage.rcloneConfig = 5: must be a string"], "stack config cannot hold an Output, so none is offered");
+            const fromProgram = (args: unknown) => assert.throws(() => validateArgs("vmafx", args, "args."), VmafxArgsError);
+            fromProgram({ storage: { rcloneConfig: 5 } });
+            assert.throws(() => validateArgs("vmafx", { storage: { rcloneConfig: 5 } }, "args."), /args\.storage\.rcloneConfig = 5: must be a string or a Pulumi Output/);
+            assert.throws(
+                () => validateArgs("vmafx", { storage: { rcloneConfig: { __pulumiOutput: false } } }, "args."),
+                /args\.storage\.rcloneConfig = \{"__pulumiOutput":false\}: must be a string or a Pulumi Output/,
+            );
         });
 
         it("never uses ajv's wording", () => {

@@ -59,12 +59,15 @@ describe("component package", function () {
         const np = schema.types["vmafx:index:NetworkPolicySettings"].properties;
         assert.equal(np.nodeToObjectStore.$ref, "#/types/vmafx:index:CidrEgressFlow");
         const flow = schema.types["vmafx:index:CidrEgressFlow"].properties;
-        assert.deepEqual(flow.ports, { type: "array", items: { type: "number", plain: true }, optional: true, plain: true, description: flow.ports.description });
+        // The list is plain (it decides how many rules there are); each port may be an Output.
+        assert.deepEqual(flow.ports, { type: "array", items: { type: "number" }, optional: true, plain: true, description: flow.ports.description });
         assert.equal(flow.destinations.items.$ref, "#/types/vmafx:index:CidrBlock");
         const block = schema.types["vmafx:index:CidrBlock"];
         assert.deepEqual(block.required, ["cidr"]);
         assert.equal(block.properties.cidr.type, "string");
+        assert.equal(block.properties.cidr.plain, undefined, "the CIDR takes an Input (an Output of another resource)");
         assert.equal(block.properties.except.items.type, "string");
+        assert.equal(block.properties.except.items.plain, undefined);
         assert.deepEqual(schema.types["vmafx:index:WorkloadKind"].enum.map((e: any) => e.value), ["Deployment", "StatefulSet", "Job"]);
     });
 

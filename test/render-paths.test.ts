@@ -4,7 +4,7 @@
 // of the component tests.
 import { strict as assert } from "assert";
 import { buildPlan, makeContext, validateArgs } from "@vmafx-k8s/vmafx/plan";
-import { PROJECT_NAME, StackConfig, kubernetesObjects, readStackConfig, runProgram, unwrapSecrets } from "../tools/offline/program";
+import { PROJECT_NAME, StackConfig, kubernetesObjects, readStackConfig, runProgram, asPolicyInputs } from "../tools/offline/program";
 import { asRegistered, inInstallOrder, planObjects } from "../tools/offline/objects";
 import { CONFIGURATIONS } from "./configurations";
 import { registerComponent } from "./helpers";
@@ -47,7 +47,7 @@ describe("offline render: plan path == Pulumi mock run", function () {
             const name = c.component ?? "vmafx";
             const planned = inInstallOrder(buildPlan(makeContext(validateArgs(name, c.args, "args."))).map((p) => asRegistered(p.manifest)));
             const { registered } = await registerComponent(c.args, name);
-            const objects = inInstallOrder(registered.filter((r) => r.custom && r.type.startsWith("kubernetes:")).map((r) => unwrapSecrets(r.inputs)));
+            const objects = inInstallOrder(registered.filter((r) => r.custom && r.type.startsWith("kubernetes:")).map((r) => asPolicyInputs(r.inputs)));
             assert.equal(planned.length, c.inventory.length);
             assertSameObjects(planned, objects);
         });

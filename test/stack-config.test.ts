@@ -123,6 +123,50 @@ describe("stack config", () => {
         });
     });
 
+    describe("config mistakes a new user makes", () => {
+        const fs = require("fs") as typeof import("fs");
+        const os = require("os") as typeof import("os");
+        const path = require("path") as typeof import("path");
+        const stackFile = (text: string) => {
+            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vmafx-stack-")), "Pulumi.test.yaml");
+            fs.writeFileSync(file, text);
+            return file;
+        };
+
+        it("a namespace one typo away (vmfax:operator) is an error naming the key and the intended one", async () => {
+            const cfg = { ...config({ node: { enabled: true } }), values: { ...config({ node: { enabled: true } }).values, "vmfax:operator": JSON.stringify({ enabled: false }) } };
+            await assert.rejects(runProgram({ stack: "test", config: cfg }), /vmfax:operator = "\{\\"enabled\\":false\}": the namespace "vmfax" is not one this program reads; did you mean vmafx:operator\?/);
+        });
+
+        it("other packages' namespaces (kubernetes:, pulumi:, aws:) are left alone", async () => {
+            const cfg = config({});
+            const values = { ...cfg.values, "kubernetes:context": "kind", "pulumi:tags": "{}", "aws:region": "eu-west-1" };
+            const run = await runProgram({ stack: "test", config: { ...cfg, values } });
+            assert.ok(run.resources.length > 0);
+        });
+
+        it("a stack file without its config: root is an error, not all defaults", () => {
+            const file = stackFile("vmafx:operator:\n  enabled: true\nvmafx:workload: Job\n");
+            assert.throws(() => readStackConfig("test", file), /top-level keys "vmafx:operator", "vmafx:workload" are not stack-file settings; accepted: config, secretsprovider, encryptedkey, encryptionsalt, environment\. Config belongs under 'config:'/);
+            assert.doesNotThrow(() => readStackConfig("test", stackFile("")), "an empty stack file is a stack without config");
+            assert.doesNotThrow(() => readStackConfig("test", stackFile("secretsprovider: passphrase\nconfig:\n  vmafx:workload: Job\n")));
+        });
+
+        it("host bits in an except entry are refused like in cidr", () => {
+            assert.throws(
+                () => planFor({ networkPolicy: { enabled: true, nodeToObjectStore: { destinations: [{ cidr: "10.20.0.0/16", except: ["10.20.128.5/20"] }] } } }),
+                /args\.networkPolicy\.nodeToObjectStore\.destinations\[0\]\.except\[0\] = "10\.20\.128\.5\/20": host bits are set; accepted: the network address, here 10\.20\.128\.0\/20/,
+            );
+        });
+
+        it("a leading zero is an error, never read as octal", () => {
+            assert.throws(
+                () => planFor({ networkPolicy: { enabled: true, nodeToObjectStore: { destinations: [{ cidr: "010.0.0.0/8" }] } } }),
+                /destinations\[0\]\.cidr = "010\.0\.0\.0\/8": must not have leading 0s in IP or prefix length/,
+            );
+        });
+    });
+
     describe("legal zeros stay zero", () => {
         it("replicas 0, grace period 0, Job ttl 0, PDB maxUnavailable \"0\"", () => {
             const m = planFor({

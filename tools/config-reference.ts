@@ -34,7 +34,12 @@ export function configRows(): string[][] {
             const key = keyPath.join(".") === "storage.rcloneConfig"
                 ? `vmafx:${RCLONE_CONFIG_KEY}`
                 : keyPath.length === 1 ? `vmafx:${p.name}` : `vmafx:${keyPath[0]} → ${keyPath.slice(1).join(".")}`;
-            const shownType = p.typeText.replace(/pulumi\.Input<string>/, "string (secret)").replace(/\{ \[key: string\]: string \}/, "map of string").replace(/\{ \[key: string\]: any \}/, "object");
+            // Stack config holds plain values: a pulumi.Input<T> field is a T here (only programs pass
+            // Outputs); the rclone config is the one secret.
+            const plainType = p.typeText.replace(/pulumi\.Input<([^<>]+)>/g, "$1");
+            const shownType = (key === `vmafx:${RCLONE_CONFIG_KEY}` ? `${plainType} (secret)` : plainType)
+                .replace(/\{ \[key: string\]: string \}/, "map of string")
+                .replace(/\{ \[key: string\]: any \}/, "object");
             rows.push([`\`${key}\``, shownType, p.name === "releaseName" ? "the project name" : show(valueAt(keyPath)), p.doc]);
         }
     };

@@ -4,14 +4,15 @@
 // mocks with the stack's config (as `npm run render` does), then runs every policy of the pack over
 // the registered resources as one stack and prints the violations the way `pulumi preview` does.
 // Environment: the policy config's `environment`, else the stack name.
-// Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 the preview could not run
-// (bad flags, bad stack config, bad policy config).
+// Exit codes (tools/exit-codes.ts, shared with render): 0 no mandatory violation, 1 bad stack or
+// policy config, 2 bad flags, 3 a mandatory violation.
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { VmafxArgsError } from "@vmafx-k8s/vmafx/plan";
 import { PACK } from "@vmafx-k8s/policy-pack/policies";
 import { Diagnostic, PackResource, PolicyConfigError, configEnvironment, formatViolations, hasMandatory, loadPolicyConfigFile, runPack, summarize } from "@vmafx-k8s/policy-pack/run";
+import { EXIT } from "./exit-codes";
 import { PROJECT_DIR, ProgramRun, StackConfigFileError, readStackConfig, runProgram } from "./offline/program";
 
 const USAGE = "usage: npm run preview:offline -- --stack <name> [--config-file <Pulumi.<stack>.yaml>] [--policy-config <policy-config.json>]";
@@ -51,12 +52,12 @@ export async function main(argv: string[]): Promise<number> {
             allowPositionals: false,
         }));
     } catch (e) {
-        console.error(`${(e as Error).message}\n${USAGE}`);
-        return 2;
+        console.error(`error: ${(e as Error).message}\n${USAGE}`);
+        return EXIT.usage;
     }
     if (!values.stack) {
-        console.error(USAGE);
-        return 2;
+        console.error(`error: --stack is required\n${USAGE}`);
+        return EXIT.usage;
     }
     let result: OfflinePreview;
     try {
@@ -64,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     } catch (e) {
         if (e instanceof VmafxArgsError || e instanceof StackConfigFileError || e instanceof PolicyConfigError) {
             console.error(`error: ${e.message}`);
-            return 2;
+            return EXIT.badConfig;
         }
         throw e;
     }
@@ -75,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     const text = formatViolations(result.diagnostics, result.resources);
     if (text) console.log(text);
     console.log(`${summarize(result.diagnostics)}${hasMandatory(result.diagnostics) ? ": the preview would fail" : ""}`);
-    return hasMandatory(result.diagnostics) ? 1 : 0;
+    return hasMandatory(result.diagnostics) ? EXIT.mandatoryViolation : EXIT.ok;
 }
 
 if (require.main === module) {
@@ -83,7 +84,7 @@ if (require.main === module) {
         (code) => process.exit(code),
         (e) => {
             console.error(e);
-            process.exit(2);
+            process.exit(70); // an internal error, outside the table
         },
     );
 }

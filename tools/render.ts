@@ -2,8 +2,8 @@
 // of `helm template`. Computes the stack's Kubernetes objects from the component's pure plan
 // with the stack file's config (no Pulumi runtime, no CLI, no cluster) and writes them as YAML,
 // one file per object in install order, or as one multi-document stream on stdout with `--out -`.
-// Secret data is never written. Bad config exits 1 with every problem named and writes nothing;
-// bad flags, or an --out directory this tool did not write, exit 2.
+// Secret data is never written. Exit codes: tools/exit-codes.ts (1 bad config, nothing written;
+// 2 bad flags or an --out directory this tool did not write).
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
@@ -11,6 +11,7 @@ import { parseArgs } from "util";
 import { VmafxArgsError } from "@vmafx-k8s/vmafx/plan";
 import { PROJECT_NAME, StackConfigFileError, readStackConfig } from "./offline/config";
 import { planObjects } from "./offline/objects";
+import { EXIT } from "./exit-codes";
 
 /** Marks a directory as ours, so a re-render may clear it and nothing else is ever deleted. */
 const MARKER = ".vmafx-render";
@@ -81,28 +82,28 @@ export function main(argv: string[]): number {
         ({ values } = parseArgs({ args: argv, options: { stack: { type: "string" }, "config-file": { type: "string" }, out: { type: "string" } }, strict: true }));
     } catch (e) {
         console.error(`error: ${(e as Error).message}\n${USAGE}`);
-        return 2;
+        return EXIT.usage;
     }
     if (!values.stack || !values.out) {
         console.error(`error: ${!values.stack ? "--stack" : "--out"} is required\n${USAGE}`);
-        return 2;
+        return EXIT.usage;
     }
     try {
         if (values.out === "-") {
             process.stdout.write(renderStream(values.stack, values["config-file"]));
-            return 0;
+            return EXIT.ok;
         }
         const files = render(values.stack, path.resolve(values.out), values["config-file"]);
         console.log(`rendered ${files.length} objects of stack ${values.stack} into ${values.out}`);
-        return 0;
+        return EXIT.ok;
     } catch (e) {
         if (e instanceof VmafxArgsError || e instanceof StackConfigFileError) {
             console.error(`error: ${e.message}`);
-            return 1;
+            return EXIT.badConfig;
         }
         if (e instanceof RenderOutputError) {
             console.error(`error: ${e.message}`);
-            return 2;
+            return EXIT.usage;
         }
         throw e;
     }

@@ -3,12 +3,12 @@
 // components/args-rules.ts; do not edit. The validator of ./args.schema.json, precompiled by ajv
 // (allErrors), so no schema compiler runs at run time: it needs only ajv's runtime helpers.
 // test/args-schema.test.ts fails when this file is stale.
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"releaseName":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"nameOverride":{"type":"string","maxLength":63},"fullnameOverride":{"type":"string","maxLength":63},"appVersion":{"type":"string","pattern":"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$","x-message":"must be a semantic version such as 3.2.1"},"namespace":{"$ref":"#/definitions/NamespaceSettings"},"workload":{"enum":["Deployment","StatefulSet","Job"]},"image":{"$ref":"#/definitions/ImageSettings"},"imagePullSecrets":{"type":"array","items":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"}},"deployment":{"$ref":"#/definitions/DeploymentSettings"},"statefulSet":{"$ref":"#/definitions/StatefulSetSettings"},"job":{"$ref":"#/definitions/JobSettings"},"terminationGracePeriodSeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"service":{"$ref":"#/definitions/ServiceSettings"},"ingress":{"$ref":"#/definitions/IngressSettings"},"gpu":{"$ref":"#/definitions/GpuSettings"},"resources":{"$ref":"#/definitions/ResourceSettings"},"env":{"type":"object","additionalProperties":{"type":"string"}},"config":{"type":"object","additionalProperties":{"type":"string"}},"persistence":{"$ref":"#/definitions/PersistenceSettings"},"serviceAccount":{"$ref":"#/definitions/ServiceAccountSettings"},"podAnnotations":{"type":"object","additionalProperties":{"type":"string"}},"security":{"$ref":"#/definitions/SecuritySettings"},"scheduling":{"$ref":"#/definitions/SchedulingSettings"},"probes":{"$ref":"#/definitions/ProbeSettings"},"storage":{"$ref":"#/definitions/StorageSettings"},"node":{"$ref":"#/definitions/NodePoolSettings"},"operator":{"$ref":"#/definitions/OperatorSettings"},"podDisruptionBudget":{"$ref":"#/definitions/PodDisruptionBudgetSettings"},"networkPolicy":{"$ref":"#/definitions/NetworkPolicySettings"},"smokeTest":{"$ref":"#/definitions/SmokeTestSettings"}},"definitions":{"CidrBlock":{"type":"object","additionalProperties":false,"properties":{"cidr":{"type":"string"},"except":{"type":"array","items":{"type":"string"}}},"required":["cidr"]},"CidrEgressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ports":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65535}},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}},"ContainerSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"allowPrivilegeEscalation":{"type":"boolean"},"readOnlyRootFilesystem":{"type":"boolean"},"dropCapabilities":{"type":"array","items":{"type":"string"}},"addCapabilities":{"type":"array","items":{"type":"string"}},"seccompProfileType":{"type":"string"}}},"DeploymentSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxSurge":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxUnavailable":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"DnsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"nodeLocalDnsIp":{"type":"string"}}},"GpuSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"vendor":{"enum":["nvidia","amd","intel","cpu"]},"count":{"type":"integer","minimum":1,"maximum":9007199254740991},"intelDriver":{"enum":["i915","xe"]},"resourceName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","x-message":"must be empty or `<domain>/<name>` such as nvidia.com/mig-1g.5gb"}}},"HttpIngressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ingressControllerNamespaceSelector":{"$ref":"#/definitions/LabelSelector"},"ingressControllerPodSelector":{"$ref":"#/definitions/LabelSelector"}}},"HttpProbe":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"periodSeconds":{"type":"integer","minimum":1,"maximum":9007199254740991},"failureThreshold":{"type":"integer","minimum":1,"maximum":9007199254740991}}},"ImageSettings":{"type":"object","additionalProperties":false,"properties":{"repository":{"type":"string","minLength":1},"tag":{"type":"string"},"pullPolicy":{"enum":["Always","IfNotPresent","Never"]}}},"IngressHost":{"type":"object","additionalProperties":false,"properties":{"host":{"type":"string","minLength":1},"paths":{"type":"array","items":{"$ref":"#/definitions/IngressPath"}}},"required":["host"]},"IngressPath":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"pathType":{"enum":["Prefix","Exact","ImplementationSpecific"]}},"required":["path"]},"IngressSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"type":"string"}},"hosts":{"type":"array","items":{"$ref":"#/definitions/IngressHost"}},"tls":{"type":"array","items":{"$ref":"#/definitions/IngressTls"}}}},"IngressTls":{"type":"object","additionalProperties":false,"properties":{"hosts":{"type":"array","items":{"type":"string"}},"secretName":{"type":"string"}}},"JobSettings":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"completions":{"type":"integer","minimum":1,"maximum":9007199254740991},"parallelism":{"type":"integer","minimum":1,"maximum":9007199254740991},"backoffLimit":{"type":"integer","minimum":0,"maximum":9007199254740991},"ttlSecondsAfterFinished":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"type":"object","additionalProperties":{"type":"string"}}}},"MetricsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"}}},"NamespaceSettings":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"create":{"type":"boolean"},"podSecurityLevel":{"enum":["restricted","baseline"]},"podSecurityVersion":{"type":"string","pattern":"^(latest|v1\\.(0|[1-9][0-9]*))$","x-message":"must be `latest` or `v1.<minor>` such as v1.33"},"labels":{"type":"object","additionalProperties":{"type":"string"}}}},"NetworkPolicySettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"httpIngress":{"$ref":"#/definitions/HttpIngressFlow"},"serverToNode":{"$ref":"#/definitions/ToggleFlow"},"nodeToObjectStore":{"$ref":"#/definitions/CidrEgressFlow"},"operatorToApiserver":{"$ref":"#/definitions/CidrEgressFlow"},"metrics":{"$ref":"#/definitions/MetricsFlow"},"dns":{"$ref":"#/definitions/DnsFlow"},"smokeTestToServer":{"$ref":"#/definitions/ToggleFlow"}}},"NodePoolSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"metricsPort":{"type":"integer","minimum":1,"maximum":65535},"image":{"$ref":"#/definitions/ImageSettings"},"controllerAddr":{"type":"string"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"type":"string"}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}}}},"OperatorSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"image":{"$ref":"#/definitions/ImageSettings"},"logLevel":{"enum":["debug","info","warn","error"]},"leaderElect":{"type":"boolean"},"resources":{"$ref":"#/definitions/ResourceSettings"}}},"PersistenceSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"storageClass":{"type":"string"},"accessMode":{"enum":["ReadWriteOnce","ReadOnlyMany","ReadWriteMany","ReadWriteOncePod"]},"corpus":{"$ref":"#/definitions/VolumeSettings"},"output":{"$ref":"#/definitions/VolumeSettings"},"models":{"$ref":"#/definitions/VolumeSettings"}}},"PodDisruptionBudgetSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minAvailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"50%\""},"maxUnavailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"25%\""}}},"PodSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"runAsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"fsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"seccompProfileType":{"type":"string"},"seccompLocalhostProfile":{"type":"string"}}},"ProbeSettings":{"type":"object","additionalProperties":false,"properties":{"liveness":{"$ref":"#/definitions/HttpProbe"},"readiness":{"$ref":"#/definitions/HttpProbe"}}},"ResourceSettings":{"type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":{"type":"string"}},"requests":{"type":"object","additionalProperties":{"type":"string"}}}},"SchedulingSettings":{"type":"object","additionalProperties":false,"properties":{"nodeSelector":{"type":"object","additionalProperties":{"type":"string"}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"topologySpreadConstraints":{"type":"array","items":{"type":"object"}}}},"SecuritySettings":{"type":"object","additionalProperties":false,"properties":{"pod":{"$ref":"#/definitions/PodSecurity"},"container":{"$ref":"#/definitions/ContainerSecurity"}}},"ServiceAccountSettings":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"ServicePort":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"protocol":{"enum":["TCP","UDP","SCTP"]}},"required":["name","port"]},"ServiceSettings":{"type":"object","additionalProperties":false,"properties":{"type":{"enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"extraPorts":{"type":"array","items":{"$ref":"#/definitions/ServicePort"}}}},"SmokeTestSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"}}},"StatefulSetSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"podManagementPolicy":{"enum":["OrderedReady","Parallel"]},"statePvcSize":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"maxUnavailable":{"type":"integer","minimum":1,"maximum":9007199254740991},"partition":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"StorageSettings":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["http-serve","mount","auto"]},"rcloneConfig":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"ToggleFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string"},"operator":{"enum":["Exists","Equal"]},"value":{"type":"string"},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}}},"VolumeSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"size":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"mountPath":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"existingClaim":{"type":"string"}}}}};
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"releaseName":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"nameOverride":{"type":"string","maxLength":63},"fullnameOverride":{"type":"string","maxLength":63},"appVersion":{"type":"string","pattern":"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$","x-message":"must be a semantic version such as 3.2.1"},"namespace":{"$ref":"#/definitions/NamespaceSettings"},"workload":{"enum":["Deployment","StatefulSet","Job"]},"image":{"$ref":"#/definitions/ImageSettings"},"imagePullSecrets":{"type":"array","items":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"}},"deployment":{"$ref":"#/definitions/DeploymentSettings"},"statefulSet":{"$ref":"#/definitions/StatefulSetSettings"},"job":{"$ref":"#/definitions/JobSettings"},"terminationGracePeriodSeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"service":{"$ref":"#/definitions/ServiceSettings"},"ingress":{"$ref":"#/definitions/IngressSettings"},"gpu":{"$ref":"#/definitions/GpuSettings"},"resources":{"$ref":"#/definitions/ResourceSettings"},"env":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"config":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"persistence":{"$ref":"#/definitions/PersistenceSettings"},"serviceAccount":{"$ref":"#/definitions/ServiceAccountSettings"},"podAnnotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"security":{"$ref":"#/definitions/SecuritySettings"},"scheduling":{"$ref":"#/definitions/SchedulingSettings"},"probes":{"$ref":"#/definitions/ProbeSettings"},"storage":{"$ref":"#/definitions/StorageSettings"},"node":{"$ref":"#/definitions/NodePoolSettings"},"operator":{"$ref":"#/definitions/OperatorSettings"},"podDisruptionBudget":{"$ref":"#/definitions/PodDisruptionBudgetSettings"},"networkPolicy":{"$ref":"#/definitions/NetworkPolicySettings"},"smokeTest":{"$ref":"#/definitions/SmokeTestSettings"}},"definitions":{"CidrBlock":{"type":"object","additionalProperties":false,"properties":{"cidr":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"except":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"required":["cidr"]},"CidrEgressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ports":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}},"ContainerSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"allowPrivilegeEscalation":{"type":"boolean"},"readOnlyRootFilesystem":{"type":"boolean"},"dropCapabilities":{"type":"array","items":{"type":"string"}},"addCapabilities":{"type":"array","items":{"type":"string"}},"seccompProfileType":{"type":"string"}}},"DeploymentSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxSurge":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxUnavailable":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"DnsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"nodeLocalDnsIp":{"type":"string"}}},"GpuSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"vendor":{"enum":["nvidia","amd","intel","cpu"]},"count":{"type":"integer","minimum":1,"maximum":9007199254740991},"intelDriver":{"enum":["i915","xe"]},"resourceName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","x-message":"must be empty or `<domain>/<name>` such as nvidia.com/mig-1g.5gb"}}},"HttpIngressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ingressControllerNamespaceSelector":{"$ref":"#/definitions/LabelSelector"},"ingressControllerPodSelector":{"$ref":"#/definitions/LabelSelector"}}},"HttpProbe":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"periodSeconds":{"type":"integer","minimum":1,"maximum":9007199254740991},"failureThreshold":{"type":"integer","minimum":1,"maximum":9007199254740991}}},"ImageSettings":{"type":"object","additionalProperties":false,"properties":{"repository":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"tag":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"pullPolicy":{"enum":["Always","IfNotPresent","Never"]}}},"IngressHost":{"type":"object","additionalProperties":false,"properties":{"host":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"paths":{"type":"array","items":{"$ref":"#/definitions/IngressPath"}}},"required":["host"]},"IngressPath":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"pathType":{"enum":["Prefix","Exact","ImplementationSpecific"]}},"required":["path"]},"IngressSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"hosts":{"type":"array","items":{"$ref":"#/definitions/IngressHost"}},"tls":{"type":"array","items":{"$ref":"#/definitions/IngressTls"}}}},"IngressTls":{"type":"object","additionalProperties":false,"properties":{"hosts":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"secretName":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"JobSettings":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"completions":{"type":"integer","minimum":1,"maximum":9007199254740991},"parallelism":{"type":"integer","minimum":1,"maximum":9007199254740991},"backoffLimit":{"type":"integer","minimum":0,"maximum":9007199254740991},"ttlSecondsAfterFinished":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"MetricsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"}}},"NamespaceSettings":{"type":"object","additionalProperties":false,"properties":{"name":{"x-pulumi-input":true,"anyOf":[{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"create":{"type":"boolean"},"podSecurityLevel":{"enum":["restricted","baseline"]},"podSecurityVersion":{"type":"string","pattern":"^(latest|v1\\.(0|[1-9][0-9]*))$","x-message":"must be `latest` or `v1.<minor>` such as v1.33"},"labels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"NetworkPolicySettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"httpIngress":{"$ref":"#/definitions/HttpIngressFlow"},"serverToNode":{"$ref":"#/definitions/ToggleFlow"},"nodeToObjectStore":{"$ref":"#/definitions/CidrEgressFlow"},"operatorToApiserver":{"$ref":"#/definitions/CidrEgressFlow"},"metrics":{"$ref":"#/definitions/MetricsFlow"},"dns":{"$ref":"#/definitions/DnsFlow"},"smokeTestToServer":{"$ref":"#/definitions/ToggleFlow"}}},"NodePoolSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"metricsPort":{"type":"integer","minimum":1,"maximum":65535},"image":{"$ref":"#/definitions/ImageSettings"},"controllerAddr":{"type":"string"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}}}},"OperatorSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"image":{"$ref":"#/definitions/ImageSettings"},"logLevel":{"enum":["debug","info","warn","error"]},"leaderElect":{"type":"boolean"},"resources":{"$ref":"#/definitions/ResourceSettings"}}},"PersistenceSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"storageClass":{"type":"string"},"accessMode":{"enum":["ReadWriteOnce","ReadOnlyMany","ReadWriteMany","ReadWriteOncePod"]},"corpus":{"$ref":"#/definitions/VolumeSettings"},"output":{"$ref":"#/definitions/VolumeSettings"},"models":{"$ref":"#/definitions/VolumeSettings"}}},"PodDisruptionBudgetSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minAvailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"50%\""},"maxUnavailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"25%\""}}},"PodSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"runAsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"fsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"seccompProfileType":{"type":"string"},"seccompLocalhostProfile":{"type":"string"}}},"ProbeSettings":{"type":"object","additionalProperties":false,"properties":{"liveness":{"$ref":"#/definitions/HttpProbe"},"readiness":{"$ref":"#/definitions/HttpProbe"}}},"ResourceSettings":{"type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":{"type":"string"}},"requests":{"type":"object","additionalProperties":{"type":"string"}}}},"SchedulingSettings":{"type":"object","additionalProperties":false,"properties":{"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"topologySpreadConstraints":{"type":"array","items":{"type":"object"}}}},"SecuritySettings":{"type":"object","additionalProperties":false,"properties":{"pod":{"$ref":"#/definitions/PodSecurity"},"container":{"$ref":"#/definitions/ContainerSecurity"}}},"ServiceAccountSettings":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"ServicePort":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"protocol":{"enum":["TCP","UDP","SCTP"]}},"required":["name","port"]},"ServiceSettings":{"type":"object","additionalProperties":false,"properties":{"type":{"enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"extraPorts":{"type":"array","items":{"$ref":"#/definitions/ServicePort"}}}},"SmokeTestSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"}}},"StatefulSetSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"podManagementPolicy":{"enum":["OrderedReady","Parallel"]},"statePvcSize":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"maxUnavailable":{"type":"integer","minimum":1,"maximum":9007199254740991},"partition":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"StorageSettings":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["http-serve","mount","auto"]},"rcloneConfig":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"ToggleFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"operator":{"enum":["Exists","Equal"]},"value":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}}},"VolumeSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"size":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"mountPath":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"existingClaim":{"type":"string"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 const pattern1 = new RegExp("^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$", "u");
-const schema7 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"create":{"type":"boolean"},"podSecurityLevel":{"enum":["restricted","baseline"]},"podSecurityVersion":{"type":"string","pattern":"^(latest|v1\\.(0|[1-9][0-9]*))$","x-message":"must be `latest` or `v1.<minor>` such as v1.33"},"labels":{"type":"object","additionalProperties":{"type":"string"}}}};
+const schema7 = {"type":"object","additionalProperties":false,"properties":{"name":{"x-pulumi-input":true,"anyOf":[{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"create":{"type":"boolean"},"podSecurityLevel":{"enum":["restricted","baseline"]},"podSecurityVersion":{"type":"string","pattern":"^(latest|v1\\.(0|[1-9][0-9]*))$","x-message":"must be `latest` or `v1.<minor>` such as v1.33"},"labels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}};
 const pattern3 = new RegExp("^(latest|v1\\.(0|[1-9][0-9]*))$", "u");
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -29,9 +29,12 @@ errors++;
 }
 if(data.name !== undefined){
 let data0 = data.name;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
 if(typeof data0 === "string"){
 if(func3(data0) > 63){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63}};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -41,7 +44,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!pattern0.test(data0)){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -52,7 +55,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"}};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -61,10 +64,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data.create !== undefined){
-if(typeof data.create !== "boolean"){
-const err4 = {instancePath:instancePath+"/create",schemaPath:"#/properties/create/type",keyword:"type",params:{type: "boolean"}};
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.__pulumiOutput === undefined){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -73,11 +79,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.podSecurityLevel !== undefined){
-let data2 = data.podSecurityLevel;
-if(!((data2 === "restricted") || (data2 === "baseline"))){
-const err5 = {instancePath:instancePath+"/podSecurityLevel",schemaPath:"#/properties/podSecurityLevel/enum",keyword:"enum",params:{allowedValues: schema7.properties.podSecurityLevel.enum}};
+if(data0.__pulumiOutput !== undefined){
+if(true !== data0.__pulumiOutput){
+const err5 = {instancePath:instancePath+"/name/__pulumiOutput",schemaPath:"#/properties/name/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -87,11 +91,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.podSecurityVersion !== undefined){
-let data3 = data.podSecurityVersion;
-if(typeof data3 === "string"){
-if(!pattern3.test(data3)){
-const err6 = {instancePath:instancePath+"/podSecurityVersion",schemaPath:"#/properties/podSecurityVersion/pattern",keyword:"pattern",params:{pattern: "^(latest|v1\\.(0|[1-9][0-9]*))$"}};
+}
+else {
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/anyOf/1/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -100,9 +102,11 @@ vErrors.push(err6);
 }
 errors++;
 }
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
 }
-else {
-const err7 = {instancePath:instancePath+"/podSecurityVersion",schemaPath:"#/properties/podSecurityVersion/type",keyword:"type",params:{type: "string"}};
+if(!valid1){
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -111,13 +115,21 @@ vErrors.push(err7);
 }
 errors++;
 }
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
 }
-if(data.labels !== undefined){
-let data4 = data.labels;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-for(const key1 in data4){
-if(typeof data4[key1] !== "string"){
-const err8 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"}};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.create !== undefined){
+if(typeof data.create !== "boolean"){
+const err8 = {instancePath:instancePath+"/create",schemaPath:"#/properties/create/type",keyword:"type",params:{type: "boolean"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -127,9 +139,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-}
-else {
-const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"}};
+if(data.podSecurityLevel !== undefined){
+let data3 = data.podSecurityLevel;
+if(!((data3 === "restricted") || (data3 === "baseline"))){
+const err9 = {instancePath:instancePath+"/podSecurityLevel",schemaPath:"#/properties/podSecurityLevel/enum",keyword:"enum",params:{allowedValues: schema7.properties.podSecurityLevel.enum}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -139,9 +152,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(data.podSecurityVersion !== undefined){
+let data4 = data.podSecurityVersion;
+if(typeof data4 === "string"){
+if(!pattern3.test(data4)){
+const err10 = {instancePath:instancePath+"/podSecurityVersion",schemaPath:"#/properties/podSecurityVersion/pattern",keyword:"pattern",params:{pattern: "^(latest|v1\\.(0|[1-9][0-9]*))$"}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -150,11 +165,127 @@ vErrors.push(err10);
 }
 errors++;
 }
+}
+else {
+const err11 = {instancePath:instancePath+"/podSecurityVersion",schemaPath:"#/properties/podSecurityVersion/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.labels !== undefined){
+let data5 = data.labels;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key1 in data5){
+let data6 = data5[key1];
+const _errs18 = errors;
+let valid4 = false;
+const _errs19 = errors;
+if(typeof data6 !== "string"){
+const err12 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid1 = _errs19 === errors;
+valid4 = valid4 || _valid1;
+if(!valid4){
+const _errs21 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.__pulumiOutput === undefined){
+const err13 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data6.__pulumiOutput !== undefined){
+if(true !== data6.__pulumiOutput){
+const err14 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/labels/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid1 = _errs21 === errors;
+valid4 = valid4 || _valid1;
+}
+if(!valid4){
+const err16 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
 validate22.errors = vErrors;
 return errors === 0;
 }
 
-const schema8 = {"type":"object","additionalProperties":false,"properties":{"repository":{"type":"string","minLength":1},"tag":{"type":"string"},"pullPolicy":{"enum":["Always","IfNotPresent","Never"]}}};
+const schema8 = {"type":"object","additionalProperties":false,"properties":{"repository":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"tag":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"pullPolicy":{"enum":["Always","IfNotPresent","Never"]}}};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -174,9 +305,12 @@ errors++;
 }
 if(data.repository !== undefined){
 let data0 = data.repository;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
 if(typeof data0 === "string"){
 if(func3(data0) < 1){
-const err1 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/minLength",keyword:"minLength",params:{limit: 1}};
+const err1 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/anyOf/0/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -187,7 +321,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/type",keyword:"type",params:{type: "string"}};
+const err2 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -196,10 +330,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.tag !== undefined){
-if(typeof data.tag !== "string"){
-const err3 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/type",keyword:"type",params:{type: "string"}};
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.__pulumiOutput === undefined){
+const err3 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -208,11 +345,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data.pullPolicy !== undefined){
-let data2 = data.pullPolicy;
-if(!(((data2 === "Always") || (data2 === "IfNotPresent")) || (data2 === "Never"))){
-const err4 = {instancePath:instancePath+"/pullPolicy",schemaPath:"#/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema8.properties.pullPolicy.enum}};
+if(data0.__pulumiOutput !== undefined){
+if(true !== data0.__pulumiOutput){
+const err4 = {instancePath:instancePath+"/repository/__pulumiOutput",schemaPath:"#/properties/repository/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -224,12 +359,139 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/anyOf/1/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err6 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.tag !== undefined){
+let data2 = data.tag;
+const _errs10 = errors;
+let valid3 = false;
+const _errs11 = errors;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/anyOf/0/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs13 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.__pulumiOutput === undefined){
+const err8 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data2.__pulumiOutput !== undefined){
+if(true !== data2.__pulumiOutput){
+const err9 = {instancePath:instancePath+"/tag/__pulumiOutput",schemaPath:"#/properties/tag/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid1 = _errs13 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err11 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.pullPolicy !== undefined){
+let data4 = data.pullPolicy;
+if(!(((data4 === "Always") || (data4 === "IfNotPresent")) || (data4 === "Never"))){
+const err12 = {instancePath:instancePath+"/pullPolicy",schemaPath:"#/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema8.properties.pullPolicy.enum}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
 }
@@ -1090,8 +1352,8 @@ validate32.errors = vErrors;
 return errors === 0;
 }
 
-const schema14 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"type":"string"}},"hosts":{"type":"array","items":{"$ref":"#/definitions/IngressHost"}},"tls":{"type":"array","items":{"$ref":"#/definitions/IngressTls"}}}};
-const schema15 = {"type":"object","additionalProperties":false,"properties":{"host":{"type":"string","minLength":1},"paths":{"type":"array","items":{"$ref":"#/definitions/IngressPath"}}},"required":["host"]};
+const schema14 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"hosts":{"type":"array","items":{"$ref":"#/definitions/IngressHost"}},"tls":{"type":"array","items":{"$ref":"#/definitions/IngressTls"}}}};
+const schema15 = {"type":"object","additionalProperties":false,"properties":{"host":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"paths":{"type":"array","items":{"$ref":"#/definitions/IngressPath"}}},"required":["host"]};
 const schema16 = {"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"pathType":{"enum":["Prefix","Exact","ImplementationSpecific"]}},"required":["path"]};
 const pattern7 = new RegExp("^\\/", "u");
 
@@ -1203,9 +1465,12 @@ errors++;
 }
 if(data.host !== undefined){
 let data0 = data.host;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
 if(typeof data0 === "string"){
 if(func3(data0) < 1){
-const err2 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1}};
+const err2 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/anyOf/0/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1216,7 +1481,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"}};
+const err3 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1225,20 +1490,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data.paths !== undefined){
-let data1 = data.paths;
-if(Array.isArray(data1)){
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate38(data1[i0], {instancePath:instancePath+"/paths/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/paths",schemaPath:"#/properties/paths/type",keyword:"type",params:{type: "array"}};
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.__pulumiOutput === undefined){
+const err4 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1247,10 +1505,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-}
-else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(data0.__pulumiOutput !== undefined){
+if(true !== data0.__pulumiOutput){
+const err5 = {instancePath:instancePath+"/host/__pulumiOutput",schemaPath:"#/properties/host/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1259,11 +1516,81 @@ vErrors.push(err5);
 }
 errors++;
 }
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err7 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.paths !== undefined){
+let data2 = data.paths;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate38(data2[i0], {instancePath:instancePath+"/paths/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/paths",schemaPath:"#/properties/paths/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
 validate37.errors = vErrors;
 return errors === 0;
 }
 
-const schema17 = {"type":"object","additionalProperties":false,"properties":{"hosts":{"type":"array","items":{"type":"string"}},"secretName":{"type":"string"}}};
+const schema17 = {"type":"object","additionalProperties":false,"properties":{"hosts":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"secretName":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}};
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1286,8 +1613,12 @@ let data0 = data.hosts;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(typeof data0[i0] !== "string"){
-const err1 = {instancePath:instancePath+"/hosts/" + i0,schemaPath:"#/properties/hosts/items/type",keyword:"type",params:{type: "string"}};
+let data1 = data0[i0];
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/hosts/" + i0,schemaPath:"#/properties/hosts/items/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1296,10 +1627,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-}
-else {
-const err2 = {instancePath:instancePath+"/hosts",schemaPath:"#/properties/hosts/type",keyword:"type",params:{type: "array"}};
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs8 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.__pulumiOutput === undefined){
+const err2 = {instancePath:instancePath+"/hosts/" + i0,schemaPath:"#/properties/hosts/items/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1308,10 +1642,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.secretName !== undefined){
-if(typeof data.secretName !== "string"){
-const err3 = {instancePath:instancePath+"/secretName",schemaPath:"#/properties/secretName/type",keyword:"type",params:{type: "string"}};
+if(data1.__pulumiOutput !== undefined){
+if(true !== data1.__pulumiOutput){
+const err3 = {instancePath:instancePath+"/hosts/" + i0+"/__pulumiOutput",schemaPath:"#/properties/hosts/items/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1323,12 +1656,138 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err4 = {instancePath:instancePath+"/hosts/" + i0,schemaPath:"#/properties/hosts/items/anyOf/1/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err5 = {instancePath:instancePath+"/hosts/" + i0,schemaPath:"#/properties/hosts/items/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/hosts",schemaPath:"#/properties/hosts/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.secretName !== undefined){
+let data3 = data.secretName;
+const _errs12 = errors;
+let valid5 = false;
+const _errs13 = errors;
+if(typeof data3 !== "string"){
+const err7 = {instancePath:instancePath+"/secretName",schemaPath:"#/properties/secretName/anyOf/0/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid1 = _errs13 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const _errs15 = errors;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.__pulumiOutput === undefined){
+const err8 = {instancePath:instancePath+"/secretName",schemaPath:"#/properties/secretName/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data3.__pulumiOutput !== undefined){
+if(true !== data3.__pulumiOutput){
+const err9 = {instancePath:instancePath+"/secretName/__pulumiOutput",schemaPath:"#/properties/secretName/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/secretName",schemaPath:"#/properties/secretName/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid1 = _errs15 === errors;
+valid5 = valid5 || _valid1;
+}
+if(!valid5){
+const err11 = {instancePath:instancePath+"/secretName",schemaPath:"#/properties/secretName/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -1381,8 +1840,12 @@ if(data.annotations !== undefined){
 let data2 = data.annotations;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
-if(typeof data2[key1] !== "string"){
-const err3 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"}};
+let data3 = data2[key1];
+const _errs10 = errors;
+let valid2 = false;
+const _errs11 = errors;
+if(typeof data3 !== "string"){
+const err3 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/annotations/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1391,10 +1854,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/annotations",schemaPath:"#/properties/annotations/type",keyword:"type",params:{type: "object"}};
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs13 = errors;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.__pulumiOutput === undefined){
+const err4 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/annotations/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1403,20 +1869,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.hosts !== undefined){
-let data4 = data.hosts;
-if(Array.isArray(data4)){
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate37(data4[i0], {instancePath:instancePath+"/hosts/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/hosts",schemaPath:"#/properties/hosts/type",keyword:"type",params:{type: "array"}};
+if(data3.__pulumiOutput !== undefined){
+if(true !== data3.__pulumiOutput){
+const err5 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/annotations/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1426,19 +1881,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.tls !== undefined){
-let data6 = data.tls;
-if(Array.isArray(data6)){
-const len1 = data6.length;
-for(let i1=0; i1<len1; i1++){
-if(!(validate41(data6[i1], {instancePath:instancePath+"/tls/" + i1,parentData:data6,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-}
 }
 else {
-const err6 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "array"}};
+const err6 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/annotations/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1447,15 +1892,95 @@ vErrors.push(err6);
 }
 errors++;
 }
+var _valid0 = _errs13 === errors;
+valid2 = valid2 || _valid0;
 }
-}
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(!valid2){
+const err7 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/annotations/additionalProperties/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/annotations",schemaPath:"#/properties/annotations/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.hosts !== undefined){
+let data5 = data.hosts;
+if(Array.isArray(data5)){
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate37(data5[i0], {instancePath:instancePath+"/hosts/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/hosts",schemaPath:"#/properties/hosts/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.tls !== undefined){
+let data7 = data.tls;
+if(Array.isArray(data7)){
+const len1 = data7.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate41(data7[i1], {instancePath:instancePath+"/tls/" + i1,parentData:data7,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
@@ -1877,7 +2402,7 @@ validate48.errors = vErrors;
 return errors === 0;
 }
 
-const schema22 = {"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}};
+const schema22 = {"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}};
 
 function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1923,8 +2448,12 @@ if(data.annotations !== undefined){
 let data2 = data.annotations;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
-if(typeof data2[key1] !== "string"){
-const err3 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"}};
+let data3 = data2[key1];
+const _errs10 = errors;
+let valid2 = false;
+const _errs11 = errors;
+if(typeof data3 !== "string"){
+const err3 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/annotations/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1933,10 +2462,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/annotations",schemaPath:"#/properties/annotations/type",keyword:"type",params:{type: "object"}};
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs13 = errors;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.__pulumiOutput === undefined){
+const err4 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/annotations/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1945,15 +2477,74 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-}
-else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(data3.__pulumiOutput !== undefined){
+if(true !== data3.__pulumiOutput){
+const err5 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/annotations/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/annotations/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err7 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/annotations/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/annotations",schemaPath:"#/properties/annotations/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
@@ -2352,8 +2943,8 @@ validate56.errors = vErrors;
 return errors === 0;
 }
 
-const schema26 = {"type":"object","additionalProperties":false,"properties":{"nodeSelector":{"type":"object","additionalProperties":{"type":"string"}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"topologySpreadConstraints":{"type":"array","items":{"type":"object"}}}};
-const schema27 = {"type":"object","additionalProperties":false,"properties":{"key":{"type":"string"},"operator":{"enum":["Exists","Equal"]},"value":{"type":"string"},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}}};
+const schema26 = {"type":"object","additionalProperties":false,"properties":{"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"topologySpreadConstraints":{"type":"array","items":{"type":"object"}}}};
+const schema27 = {"type":"object","additionalProperties":false,"properties":{"key":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"operator":{"enum":["Exists","Equal"]},"value":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}}};
 
 function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2372,8 +2963,12 @@ errors++;
 }
 }
 if(data.key !== undefined){
-if(typeof data.key !== "string"){
-const err1 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"}};
+let data0 = data.key;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2382,11 +2977,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-if(data.operator !== undefined){
-let data1 = data.operator;
-if(!((data1 === "Exists") || (data1 === "Equal"))){
-const err2 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema27.properties.operator.enum}};
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.__pulumiOutput === undefined){
+const err2 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2395,10 +2992,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.value !== undefined){
-if(typeof data.value !== "string"){
-const err3 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"}};
+if(data0.__pulumiOutput !== undefined){
+if(true !== data0.__pulumiOutput){
+const err3 = {instancePath:instancePath+"/key/__pulumiOutput",schemaPath:"#/properties/key/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2408,10 +3004,9 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.effect !== undefined){
-let data3 = data.effect;
-if(!(((data3 === "NoSchedule") || (data3 === "PreferNoSchedule")) || (data3 === "NoExecute"))){
-const err4 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema27.properties.effect.enum}};
+}
+else {
+const err4 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/anyOf/1/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2420,11 +3015,11 @@ vErrors.push(err4);
 }
 errors++;
 }
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
 }
-if(data.tolerationSeconds !== undefined){
-let data4 = data.tolerationSeconds;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err5 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"}};
+if(!valid1){
+const err5 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2433,9 +3028,22 @@ vErrors.push(err5);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 9007199254740991 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}};
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.operator !== undefined){
+let data2 = data.operator;
+if(!((data2 === "Exists") || (data2 === "Equal"))){
+const err6 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema27.properties.operator.enum}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2444,8 +3052,14 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data4 < -9007199254740991 || isNaN(data4)){
-const err7 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991}};
+}
+if(data.value !== undefined){
+let data3 = data.value;
+const _errs11 = errors;
+let valid3 = false;
+const _errs12 = errors;
+if(typeof data3 !== "string"){
+const err7 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2454,16 +3068,125 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+var _valid1 = _errs12 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.__pulumiOutput === undefined){
+const err8 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
+}
+errors++;
+}
+if(data3.__pulumiOutput !== undefined){
+if(true !== data3.__pulumiOutput){
+const err9 = {instancePath:instancePath+"/value/__pulumiOutput",schemaPath:"#/properties/value/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err11 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.effect !== undefined){
+let data5 = data.effect;
+if(!(((data5 === "NoSchedule") || (data5 === "PreferNoSchedule")) || (data5 === "NoExecute"))){
+const err12 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema27.properties.effect.enum}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.tolerationSeconds !== undefined){
+let data6 = data.tolerationSeconds;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err13 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 9007199254740991 || isNaN(data6)){
+const err14 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data6 < -9007199254740991 || isNaN(data6)){
+const err15 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -2492,8 +3215,12 @@ if(data.nodeSelector !== undefined){
 let data0 = data.nodeSelector;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 for(const key1 in data0){
-if(typeof data0[key1] !== "string"){
-const err1 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/type",keyword:"type",params:{type: "string"}};
+let data1 = data0[key1];
+const _errs6 = errors;
+let valid2 = false;
+const _errs7 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2502,10 +3229,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-}
-else {
-const err2 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"}};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs9 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.__pulumiOutput === undefined){
+const err2 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2514,20 +3244,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.tolerations !== undefined){
-let data2 = data.tolerations;
-if(Array.isArray(data2)){
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate63(data2[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"}};
+if(data1.__pulumiOutput !== undefined){
+if(true !== data1.__pulumiOutput){
+const err3 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2537,10 +3256,9 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.affinity !== undefined){
-let data4 = data.affinity;
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-const err4 = {instancePath:instancePath+"/affinity",schemaPath:"#/properties/affinity/type",keyword:"type",params:{type: "object"}};
+}
+else {
+const err4 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2549,15 +3267,11 @@ vErrors.push(err4);
 }
 errors++;
 }
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
 }
-if(data.topologySpreadConstraints !== undefined){
-let data5 = data.topologySpreadConstraints;
-if(Array.isArray(data5)){
-const len1 = data5.length;
-for(let i1=0; i1<len1; i1++){
-let data6 = data5[i1];
-if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-const err5 = {instancePath:instancePath+"/topologySpreadConstraints/" + i1,schemaPath:"#/properties/topologySpreadConstraints/items/type",keyword:"type",params:{type: "object"}};
+if(!valid2){
+const err5 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2566,10 +3280,21 @@ vErrors.push(err5);
 }
 errors++;
 }
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/topologySpreadConstraints",schemaPath:"#/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"}};
+const err6 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2579,14 +3304,78 @@ vErrors.push(err6);
 errors++;
 }
 }
+if(data.tolerations !== undefined){
+let data3 = data.tolerations;
+if(Array.isArray(data3)){
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate63(data3[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err7 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"}};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.affinity !== undefined){
+let data5 = data.affinity;
+if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
+const err8 = {instancePath:instancePath+"/affinity",schemaPath:"#/properties/affinity/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.topologySpreadConstraints !== undefined){
+let data6 = data.topologySpreadConstraints;
+if(Array.isArray(data6)){
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
+const err9 = {instancePath:instancePath+"/topologySpreadConstraints/" + i1,schemaPath:"#/properties/topologySpreadConstraints/items/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/topologySpreadConstraints",schemaPath:"#/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
@@ -2926,7 +3715,7 @@ validate71.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"metricsPort":{"type":"integer","minimum":1,"maximum":65535},"image":{"$ref":"#/definitions/ImageSettings"},"controllerAddr":{"type":"string"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"type":"string"}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}}}};
+const schema31 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"metricsPort":{"type":"integer","minimum":1,"maximum":65535},"image":{"$ref":"#/definitions/ImageSettings"},"controllerAddr":{"type":"string"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}}}};
 
 function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3089,8 +3878,12 @@ if(data.nodeSelector !== undefined){
 let data7 = data.nodeSelector;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key1 in data7){
-if(typeof data7[key1] !== "string"){
-const err12 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/type",keyword:"type",params:{type: "string"}};
+let data8 = data7[key1];
+const _errs18 = errors;
+let valid2 = false;
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+const err12 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3099,10 +3892,13 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"}};
+var _valid0 = _errs19 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs21 = errors;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.__pulumiOutput === undefined){
+const err13 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3111,20 +3907,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-if(data.tolerations !== undefined){
-let data9 = data.tolerations;
-if(Array.isArray(data9)){
-const len0 = data9.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate63(data9[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data9,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"}};
+if(data8.__pulumiOutput !== undefined){
+if(true !== data8.__pulumiOutput){
+const err14 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3136,12 +3921,82 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err15 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+var _valid0 = _errs21 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err16 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.tolerations !== undefined){
+let data10 = data.tolerations;
+if(Array.isArray(data10)){
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate63(data10[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data10,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
 }
 errors++;
 }
@@ -3364,7 +4219,7 @@ return errors === 0;
 
 const schema34 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"httpIngress":{"$ref":"#/definitions/HttpIngressFlow"},"serverToNode":{"$ref":"#/definitions/ToggleFlow"},"nodeToObjectStore":{"$ref":"#/definitions/CidrEgressFlow"},"operatorToApiserver":{"$ref":"#/definitions/CidrEgressFlow"},"metrics":{"$ref":"#/definitions/MetricsFlow"},"dns":{"$ref":"#/definitions/DnsFlow"},"smokeTestToServer":{"$ref":"#/definitions/ToggleFlow"}}};
 const schema35 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ingressControllerNamespaceSelector":{"$ref":"#/definitions/LabelSelector"},"ingressControllerPodSelector":{"$ref":"#/definitions/LabelSelector"}}};
-const schema36 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"type":"object","additionalProperties":{"type":"string"}}}};
+const schema36 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}};
 
 function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3386,8 +4241,12 @@ if(data.matchLabels !== undefined){
 let data0 = data.matchLabels;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 for(const key1 in data0){
-if(typeof data0[key1] !== "string"){
-const err1 = {instancePath:instancePath+"/matchLabels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/matchLabels/additionalProperties/type",keyword:"type",params:{type: "string"}};
+let data1 = data0[key1];
+const _errs6 = errors;
+let valid2 = false;
+const _errs7 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/matchLabels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/matchLabels/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3396,10 +4255,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-}
-else {
-const err2 = {instancePath:instancePath+"/matchLabels",schemaPath:"#/properties/matchLabels/type",keyword:"type",params:{type: "object"}};
+var _valid0 = _errs7 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs9 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.__pulumiOutput === undefined){
+const err2 = {instancePath:instancePath+"/matchLabels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/matchLabels/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3408,15 +4270,74 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-}
-else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(data1.__pulumiOutput !== undefined){
+if(true !== data1.__pulumiOutput){
+const err3 = {instancePath:instancePath+"/matchLabels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/matchLabels/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/matchLabels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/matchLabels/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/matchLabels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/matchLabels/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/matchLabels",schemaPath:"#/properties/matchLabels/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
 }
 errors++;
 }
@@ -3525,8 +4446,8 @@ validate90.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ports":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65535}},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}};
-const schema39 = {"type":"object","additionalProperties":false,"properties":{"cidr":{"type":"string"},"except":{"type":"array","items":{"type":"string"}}},"required":["cidr"]};
+const schema38 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ports":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}};
+const schema39 = {"type":"object","additionalProperties":false,"properties":{"cidr":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"except":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"required":["cidr"]};
 
 function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3555,8 +4476,12 @@ errors++;
 }
 }
 if(data.cidr !== undefined){
-if(typeof data.cidr !== "string"){
-const err2 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/type",keyword:"type",params:{type: "string"}};
+let data0 = data.cidr;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3565,14 +4490,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.except !== undefined){
-let data1 = data.except;
-if(Array.isArray(data1)){
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data1[i0] !== "string"){
-const err3 = {instancePath:instancePath+"/except/" + i0,schemaPath:"#/properties/except/items/type",keyword:"type",params:{type: "string"}};
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.__pulumiOutput === undefined){
+const err3 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3581,10 +4505,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/except",schemaPath:"#/properties/except/type",keyword:"type",params:{type: "array"}};
+if(data0.__pulumiOutput !== undefined){
+if(true !== data0.__pulumiOutput){
+const err4 = {instancePath:instancePath+"/cidr/__pulumiOutput",schemaPath:"#/properties/cidr/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3596,12 +4519,142 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err5 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/anyOf/1/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err6 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.except !== undefined){
+let data2 = data.except;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+const _errs12 = errors;
+let valid5 = false;
+const _errs13 = errors;
+if(typeof data3 !== "string"){
+const err7 = {instancePath:instancePath+"/except/" + i0,schemaPath:"#/properties/except/items/anyOf/0/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid1 = _errs13 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const _errs15 = errors;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.__pulumiOutput === undefined){
+const err8 = {instancePath:instancePath+"/except/" + i0,schemaPath:"#/properties/except/items/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data3.__pulumiOutput !== undefined){
+if(true !== data3.__pulumiOutput){
+const err9 = {instancePath:instancePath+"/except/" + i0+"/__pulumiOutput",schemaPath:"#/properties/except/items/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/except/" + i0,schemaPath:"#/properties/except/items/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid1 = _errs15 === errors;
+valid5 = valid5 || _valid1;
+}
+if(!valid5){
+const err11 = {instancePath:instancePath+"/except/" + i0,schemaPath:"#/properties/except/items/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/except",schemaPath:"#/properties/except/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
 }
@@ -3644,8 +4697,11 @@ if(Array.isArray(data1)){
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
+const _errs7 = errors;
+let valid3 = false;
+const _errs8 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err2 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/type",keyword:"type",params:{type: "integer"}};
+const err2 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/anyOf/0/type",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3656,7 +4712,7 @@ errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 65535 || isNaN(data2)){
-const err3 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535}};
+const err3 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3666,7 +4722,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data2 < 1 || isNaN(data2)){
-const err4 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+const err4 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3676,10 +4732,13 @@ vErrors.push(err4);
 errors++;
 }
 }
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"}};
+var _valid0 = _errs8 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs10 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.__pulumiOutput === undefined){
+const err5 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3688,20 +4747,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data.destinations !== undefined){
-let data3 = data.destinations;
-if(Array.isArray(data3)){
-const len1 = data3.length;
-for(let i1=0; i1<len1; i1++){
-if(!(validate93(data3[i1], {instancePath:instancePath+"/destinations/" + i1,parentData:data3,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"}};
+if(data2.__pulumiOutput !== undefined){
+if(true !== data2.__pulumiOutput){
+const err6 = {instancePath:instancePath+"/ports/" + i0+"/__pulumiOutput",schemaPath:"#/properties/ports/items/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3713,12 +4761,82 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err7 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/anyOf/1/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err8 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.destinations !== undefined){
+let data4 = data.destinations;
+if(Array.isArray(data4)){
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate93(data4[i1], {instancePath:instancePath+"/destinations/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
@@ -4273,8 +5391,12 @@ if(data.env !== undefined){
 let data17 = data.env;
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 for(const key1 in data17){
-if(typeof data17[key1] !== "string"){
-const err18 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"}};
+let data18 = data17[key1];
+const _errs30 = errors;
+let valid4 = false;
+const _errs31 = errors;
+if(typeof data18 !== "string"){
+const err18 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4283,10 +5405,13 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"}};
+var _valid0 = _errs31 === errors;
+valid4 = valid4 || _valid0;
+if(!valid4){
+const _errs33 = errors;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.__pulumiOutput === undefined){
+const err19 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4295,13 +5420,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-if(data.config !== undefined){
-let data19 = data.config;
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-for(const key2 in data19){
-if(typeof data19[key2] !== "string"){
-const err20 = {instancePath:instancePath+"/config/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/config/additionalProperties/type",keyword:"type",params:{type: "string"}};
+if(data18.__pulumiOutput !== undefined){
+if(true !== data18.__pulumiOutput){
+const err20 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/env/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4313,12 +5434,141 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"}};
+const err21 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+var _valid0 = _errs33 === errors;
+valid4 = valid4 || _valid0;
+}
+if(!valid4){
+const err22 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+else {
+errors = _errs30;
+if(vErrors !== null){
+if(_errs30){
+vErrors.length = _errs30;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.config !== undefined){
+let data20 = data.config;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key2 in data20){
+let data21 = data20[key2];
+const _errs40 = errors;
+let valid7 = false;
+const _errs41 = errors;
+if(typeof data21 !== "string"){
+const err24 = {instancePath:instancePath+"/config/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/config/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid1 = _errs41 === errors;
+valid7 = valid7 || _valid1;
+if(!valid7){
+const _errs43 = errors;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.__pulumiOutput === undefined){
+const err25 = {instancePath:instancePath+"/config/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/config/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data21.__pulumiOutput !== undefined){
+if(true !== data21.__pulumiOutput){
+const err26 = {instancePath:instancePath+"/config/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/config/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/config/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/config/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+var _valid1 = _errs43 === errors;
+valid7 = valid7 || _valid1;
+}
+if(!valid7){
+const err28 = {instancePath:instancePath+"/config/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/config/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+errors = _errs40;
+if(vErrors !== null){
+if(_errs40){
+vErrors.length = _errs40;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -4336,28 +5586,94 @@ errors = vErrors.length;
 }
 }
 if(data.podAnnotations !== undefined){
-let data23 = data.podAnnotations;
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-for(const key3 in data23){
-if(typeof data23[key3] !== "string"){
-const err22 = {instancePath:instancePath+"/podAnnotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/podAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"}};
+let data25 = data.podAnnotations;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key3 in data25){
+let data26 = data25[key3];
+const _errs52 = errors;
+let valid10 = false;
+const _errs53 = errors;
+if(typeof data26 !== "string"){
+const err30 = {instancePath:instancePath+"/podAnnotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/podAnnotations/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err30];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err30);
+}
+errors++;
+}
+var _valid2 = _errs53 === errors;
+valid10 = valid10 || _valid2;
+if(!valid10){
+const _errs55 = errors;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.__pulumiOutput === undefined){
+const err31 = {instancePath:instancePath+"/podAnnotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/podAnnotations/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(data26.__pulumiOutput !== undefined){
+if(true !== data26.__pulumiOutput){
+const err32 = {instancePath:instancePath+"/podAnnotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/podAnnotations/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
 }
 errors++;
 }
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/podAnnotations",schemaPath:"#/properties/podAnnotations/type",keyword:"type",params:{type: "object"}};
+const err33 = {instancePath:instancePath+"/podAnnotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/podAnnotations/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err33];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err33);
+}
+errors++;
+}
+var _valid2 = _errs55 === errors;
+valid10 = valid10 || _valid2;
+}
+if(!valid10){
+const err34 = {instancePath:instancePath+"/podAnnotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/podAnnotations/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+else {
+errors = _errs52;
+if(vErrors !== null){
+if(_errs52){
+vErrors.length = _errs52;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/podAnnotations",schemaPath:"#/properties/podAnnotations/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
 }
 errors++;
 }
@@ -4418,12 +5734,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err36];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err36);
 }
 errors++;
 }
@@ -4474,4 +5790,4 @@ export interface ArgsSchemaValidator {
 export const validateArgsSchema: ArgsSchemaValidator = validate21;
 
 /** The schema the validator was compiled from: ./args.schema.json without its title and descriptions. */
-export const argsSchema: ArgsSchemaNode = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"releaseName":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"nameOverride":{"type":"string","maxLength":63},"fullnameOverride":{"type":"string","maxLength":63},"appVersion":{"type":"string","pattern":"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$","x-message":"must be a semantic version such as 3.2.1"},"namespace":{"$ref":"#/definitions/NamespaceSettings"},"workload":{"enum":["Deployment","StatefulSet","Job"]},"image":{"$ref":"#/definitions/ImageSettings"},"imagePullSecrets":{"type":"array","items":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"}},"deployment":{"$ref":"#/definitions/DeploymentSettings"},"statefulSet":{"$ref":"#/definitions/StatefulSetSettings"},"job":{"$ref":"#/definitions/JobSettings"},"terminationGracePeriodSeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"service":{"$ref":"#/definitions/ServiceSettings"},"ingress":{"$ref":"#/definitions/IngressSettings"},"gpu":{"$ref":"#/definitions/GpuSettings"},"resources":{"$ref":"#/definitions/ResourceSettings"},"env":{"type":"object","additionalProperties":{"type":"string"}},"config":{"type":"object","additionalProperties":{"type":"string"}},"persistence":{"$ref":"#/definitions/PersistenceSettings"},"serviceAccount":{"$ref":"#/definitions/ServiceAccountSettings"},"podAnnotations":{"type":"object","additionalProperties":{"type":"string"}},"security":{"$ref":"#/definitions/SecuritySettings"},"scheduling":{"$ref":"#/definitions/SchedulingSettings"},"probes":{"$ref":"#/definitions/ProbeSettings"},"storage":{"$ref":"#/definitions/StorageSettings"},"node":{"$ref":"#/definitions/NodePoolSettings"},"operator":{"$ref":"#/definitions/OperatorSettings"},"podDisruptionBudget":{"$ref":"#/definitions/PodDisruptionBudgetSettings"},"networkPolicy":{"$ref":"#/definitions/NetworkPolicySettings"},"smokeTest":{"$ref":"#/definitions/SmokeTestSettings"}},"definitions":{"CidrBlock":{"type":"object","additionalProperties":false,"properties":{"cidr":{"type":"string"},"except":{"type":"array","items":{"type":"string"}}},"required":["cidr"]},"CidrEgressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ports":{"type":"array","items":{"type":"integer","minimum":1,"maximum":65535}},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}},"ContainerSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"allowPrivilegeEscalation":{"type":"boolean"},"readOnlyRootFilesystem":{"type":"boolean"},"dropCapabilities":{"type":"array","items":{"type":"string"}},"addCapabilities":{"type":"array","items":{"type":"string"}},"seccompProfileType":{"type":"string"}}},"DeploymentSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxSurge":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxUnavailable":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"DnsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"nodeLocalDnsIp":{"type":"string"}}},"GpuSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"vendor":{"enum":["nvidia","amd","intel","cpu"]},"count":{"type":"integer","minimum":1,"maximum":9007199254740991},"intelDriver":{"enum":["i915","xe"]},"resourceName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","x-message":"must be empty or `<domain>/<name>` such as nvidia.com/mig-1g.5gb"}}},"HttpIngressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ingressControllerNamespaceSelector":{"$ref":"#/definitions/LabelSelector"},"ingressControllerPodSelector":{"$ref":"#/definitions/LabelSelector"}}},"HttpProbe":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"periodSeconds":{"type":"integer","minimum":1,"maximum":9007199254740991},"failureThreshold":{"type":"integer","minimum":1,"maximum":9007199254740991}}},"ImageSettings":{"type":"object","additionalProperties":false,"properties":{"repository":{"type":"string","minLength":1},"tag":{"type":"string"},"pullPolicy":{"enum":["Always","IfNotPresent","Never"]}}},"IngressHost":{"type":"object","additionalProperties":false,"properties":{"host":{"type":"string","minLength":1},"paths":{"type":"array","items":{"$ref":"#/definitions/IngressPath"}}},"required":["host"]},"IngressPath":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"pathType":{"enum":["Prefix","Exact","ImplementationSpecific"]}},"required":["path"]},"IngressSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"type":"string"}},"hosts":{"type":"array","items":{"$ref":"#/definitions/IngressHost"}},"tls":{"type":"array","items":{"$ref":"#/definitions/IngressTls"}}}},"IngressTls":{"type":"object","additionalProperties":false,"properties":{"hosts":{"type":"array","items":{"type":"string"}},"secretName":{"type":"string"}}},"JobSettings":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"completions":{"type":"integer","minimum":1,"maximum":9007199254740991},"parallelism":{"type":"integer","minimum":1,"maximum":9007199254740991},"backoffLimit":{"type":"integer","minimum":0,"maximum":9007199254740991},"ttlSecondsAfterFinished":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"type":"object","additionalProperties":{"type":"string"}}}},"MetricsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"}}},"NamespaceSettings":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"create":{"type":"boolean"},"podSecurityLevel":{"enum":["restricted","baseline"]},"podSecurityVersion":{"type":"string","pattern":"^(latest|v1\\.(0|[1-9][0-9]*))$","x-message":"must be `latest` or `v1.<minor>` such as v1.33"},"labels":{"type":"object","additionalProperties":{"type":"string"}}}},"NetworkPolicySettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"httpIngress":{"$ref":"#/definitions/HttpIngressFlow"},"serverToNode":{"$ref":"#/definitions/ToggleFlow"},"nodeToObjectStore":{"$ref":"#/definitions/CidrEgressFlow"},"operatorToApiserver":{"$ref":"#/definitions/CidrEgressFlow"},"metrics":{"$ref":"#/definitions/MetricsFlow"},"dns":{"$ref":"#/definitions/DnsFlow"},"smokeTestToServer":{"$ref":"#/definitions/ToggleFlow"}}},"NodePoolSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"metricsPort":{"type":"integer","minimum":1,"maximum":65535},"image":{"$ref":"#/definitions/ImageSettings"},"controllerAddr":{"type":"string"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"type":"string"}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}}}},"OperatorSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"image":{"$ref":"#/definitions/ImageSettings"},"logLevel":{"enum":["debug","info","warn","error"]},"leaderElect":{"type":"boolean"},"resources":{"$ref":"#/definitions/ResourceSettings"}}},"PersistenceSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"storageClass":{"type":"string"},"accessMode":{"enum":["ReadWriteOnce","ReadOnlyMany","ReadWriteMany","ReadWriteOncePod"]},"corpus":{"$ref":"#/definitions/VolumeSettings"},"output":{"$ref":"#/definitions/VolumeSettings"},"models":{"$ref":"#/definitions/VolumeSettings"}}},"PodDisruptionBudgetSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minAvailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"50%\""},"maxUnavailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"25%\""}}},"PodSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"runAsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"fsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"seccompProfileType":{"type":"string"},"seccompLocalhostProfile":{"type":"string"}}},"ProbeSettings":{"type":"object","additionalProperties":false,"properties":{"liveness":{"$ref":"#/definitions/HttpProbe"},"readiness":{"$ref":"#/definitions/HttpProbe"}}},"ResourceSettings":{"type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":{"type":"string"}},"requests":{"type":"object","additionalProperties":{"type":"string"}}}},"SchedulingSettings":{"type":"object","additionalProperties":false,"properties":{"nodeSelector":{"type":"object","additionalProperties":{"type":"string"}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"topologySpreadConstraints":{"type":"array","items":{"type":"object"}}}},"SecuritySettings":{"type":"object","additionalProperties":false,"properties":{"pod":{"$ref":"#/definitions/PodSecurity"},"container":{"$ref":"#/definitions/ContainerSecurity"}}},"ServiceAccountSettings":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"ServicePort":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"protocol":{"enum":["TCP","UDP","SCTP"]}},"required":["name","port"]},"ServiceSettings":{"type":"object","additionalProperties":false,"properties":{"type":{"enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"extraPorts":{"type":"array","items":{"$ref":"#/definitions/ServicePort"}}}},"SmokeTestSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"}}},"StatefulSetSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"podManagementPolicy":{"enum":["OrderedReady","Parallel"]},"statePvcSize":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"maxUnavailable":{"type":"integer","minimum":1,"maximum":9007199254740991},"partition":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"StorageSettings":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["http-serve","mount","auto"]},"rcloneConfig":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"ToggleFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string"},"operator":{"enum":["Exists","Equal"]},"value":{"type":"string"},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}}},"VolumeSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"size":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"mountPath":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"existingClaim":{"type":"string"}}}}};
+export const argsSchema: ArgsSchemaNode = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"releaseName":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"nameOverride":{"type":"string","maxLength":63},"fullnameOverride":{"type":"string","maxLength":63},"appVersion":{"type":"string","pattern":"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$","x-message":"must be a semantic version such as 3.2.1"},"namespace":{"$ref":"#/definitions/NamespaceSettings"},"workload":{"enum":["Deployment","StatefulSet","Job"]},"image":{"$ref":"#/definitions/ImageSettings"},"imagePullSecrets":{"type":"array","items":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"}},"deployment":{"$ref":"#/definitions/DeploymentSettings"},"statefulSet":{"$ref":"#/definitions/StatefulSetSettings"},"job":{"$ref":"#/definitions/JobSettings"},"terminationGracePeriodSeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"service":{"$ref":"#/definitions/ServiceSettings"},"ingress":{"$ref":"#/definitions/IngressSettings"},"gpu":{"$ref":"#/definitions/GpuSettings"},"resources":{"$ref":"#/definitions/ResourceSettings"},"env":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"config":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"persistence":{"$ref":"#/definitions/PersistenceSettings"},"serviceAccount":{"$ref":"#/definitions/ServiceAccountSettings"},"podAnnotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"security":{"$ref":"#/definitions/SecuritySettings"},"scheduling":{"$ref":"#/definitions/SchedulingSettings"},"probes":{"$ref":"#/definitions/ProbeSettings"},"storage":{"$ref":"#/definitions/StorageSettings"},"node":{"$ref":"#/definitions/NodePoolSettings"},"operator":{"$ref":"#/definitions/OperatorSettings"},"podDisruptionBudget":{"$ref":"#/definitions/PodDisruptionBudgetSettings"},"networkPolicy":{"$ref":"#/definitions/NetworkPolicySettings"},"smokeTest":{"$ref":"#/definitions/SmokeTestSettings"}},"definitions":{"CidrBlock":{"type":"object","additionalProperties":false,"properties":{"cidr":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"except":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"required":["cidr"]},"CidrEgressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ports":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}},"ContainerSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"allowPrivilegeEscalation":{"type":"boolean"},"readOnlyRootFilesystem":{"type":"boolean"},"dropCapabilities":{"type":"array","items":{"type":"string"}},"addCapabilities":{"type":"array","items":{"type":"string"}},"seccompProfileType":{"type":"string"}}},"DeploymentSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxSurge":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxUnavailable":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"DnsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"nodeLocalDnsIp":{"type":"string"}}},"GpuSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"vendor":{"enum":["nvidia","amd","intel","cpu"]},"count":{"type":"integer","minimum":1,"maximum":9007199254740991},"intelDriver":{"enum":["i915","xe"]},"resourceName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","x-message":"must be empty or `<domain>/<name>` such as nvidia.com/mig-1g.5gb"}}},"HttpIngressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ingressControllerNamespaceSelector":{"$ref":"#/definitions/LabelSelector"},"ingressControllerPodSelector":{"$ref":"#/definitions/LabelSelector"}}},"HttpProbe":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"periodSeconds":{"type":"integer","minimum":1,"maximum":9007199254740991},"failureThreshold":{"type":"integer","minimum":1,"maximum":9007199254740991}}},"ImageSettings":{"type":"object","additionalProperties":false,"properties":{"repository":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"tag":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"pullPolicy":{"enum":["Always","IfNotPresent","Never"]}}},"IngressHost":{"type":"object","additionalProperties":false,"properties":{"host":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"paths":{"type":"array","items":{"$ref":"#/definitions/IngressPath"}}},"required":["host"]},"IngressPath":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"pathType":{"enum":["Prefix","Exact","ImplementationSpecific"]}},"required":["path"]},"IngressSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"hosts":{"type":"array","items":{"$ref":"#/definitions/IngressHost"}},"tls":{"type":"array","items":{"$ref":"#/definitions/IngressTls"}}}},"IngressTls":{"type":"object","additionalProperties":false,"properties":{"hosts":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"secretName":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"JobSettings":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"completions":{"type":"integer","minimum":1,"maximum":9007199254740991},"parallelism":{"type":"integer","minimum":1,"maximum":9007199254740991},"backoffLimit":{"type":"integer","minimum":0,"maximum":9007199254740991},"ttlSecondsAfterFinished":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"MetricsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"}}},"NamespaceSettings":{"type":"object","additionalProperties":false,"properties":{"name":{"x-pulumi-input":true,"anyOf":[{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"create":{"type":"boolean"},"podSecurityLevel":{"enum":["restricted","baseline"]},"podSecurityVersion":{"type":"string","pattern":"^(latest|v1\\.(0|[1-9][0-9]*))$","x-message":"must be `latest` or `v1.<minor>` such as v1.33"},"labels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"NetworkPolicySettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"httpIngress":{"$ref":"#/definitions/HttpIngressFlow"},"serverToNode":{"$ref":"#/definitions/ToggleFlow"},"nodeToObjectStore":{"$ref":"#/definitions/CidrEgressFlow"},"operatorToApiserver":{"$ref":"#/definitions/CidrEgressFlow"},"metrics":{"$ref":"#/definitions/MetricsFlow"},"dns":{"$ref":"#/definitions/DnsFlow"},"smokeTestToServer":{"$ref":"#/definitions/ToggleFlow"}}},"NodePoolSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"metricsPort":{"type":"integer","minimum":1,"maximum":65535},"image":{"$ref":"#/definitions/ImageSettings"},"controllerAddr":{"type":"string"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}}}},"OperatorSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"image":{"$ref":"#/definitions/ImageSettings"},"logLevel":{"enum":["debug","info","warn","error"]},"leaderElect":{"type":"boolean"},"resources":{"$ref":"#/definitions/ResourceSettings"}}},"PersistenceSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"storageClass":{"type":"string"},"accessMode":{"enum":["ReadWriteOnce","ReadOnlyMany","ReadWriteMany","ReadWriteOncePod"]},"corpus":{"$ref":"#/definitions/VolumeSettings"},"output":{"$ref":"#/definitions/VolumeSettings"},"models":{"$ref":"#/definitions/VolumeSettings"}}},"PodDisruptionBudgetSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minAvailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"50%\""},"maxUnavailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"25%\""}}},"PodSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"runAsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"fsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"seccompProfileType":{"type":"string"},"seccompLocalhostProfile":{"type":"string"}}},"ProbeSettings":{"type":"object","additionalProperties":false,"properties":{"liveness":{"$ref":"#/definitions/HttpProbe"},"readiness":{"$ref":"#/definitions/HttpProbe"}}},"ResourceSettings":{"type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":{"type":"string"}},"requests":{"type":"object","additionalProperties":{"type":"string"}}}},"SchedulingSettings":{"type":"object","additionalProperties":false,"properties":{"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"topologySpreadConstraints":{"type":"array","items":{"type":"object"}}}},"SecuritySettings":{"type":"object","additionalProperties":false,"properties":{"pod":{"$ref":"#/definitions/PodSecurity"},"container":{"$ref":"#/definitions/ContainerSecurity"}}},"ServiceAccountSettings":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"ServicePort":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"protocol":{"enum":["TCP","UDP","SCTP"]}},"required":["name","port"]},"ServiceSettings":{"type":"object","additionalProperties":false,"properties":{"type":{"enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"extraPorts":{"type":"array","items":{"$ref":"#/definitions/ServicePort"}}}},"SmokeTestSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"}}},"StatefulSetSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"podManagementPolicy":{"enum":["OrderedReady","Parallel"]},"statePvcSize":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"maxUnavailable":{"type":"integer","minimum":1,"maximum":9007199254740991},"partition":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"StorageSettings":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["http-serve","mount","auto"]},"rcloneConfig":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"ToggleFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"operator":{"enum":["Exists","Equal"]},"value":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}}},"VolumeSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"size":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"mountPath":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"existingClaim":{"type":"string"}}}}};

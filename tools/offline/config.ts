@@ -24,6 +24,9 @@ export interface StackConfig {
 
 export class StackConfigFileError extends Error {}
 
+/** The top-level keys of a Pulumi stack file (Pulumi.<stack>.yaml). */
+const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
 /** Reads `Pulumi.<stack>.yaml` (or `configFile`) the way the CLI presents it to a program. */
 export function readStackConfig(stack: string, configFile?: string, projectName = PROJECT_NAME): StackConfig {
     const file = path.resolve(configFile ?? path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`));
@@ -33,7 +36,20 @@ export function readStackConfig(stack: string, configFile?: string, projectName 
     } catch (e) {
         throw new StackConfigFileError(`cannot read stack config ${file}: ${(e as Error).message}`);
     }
-    const config = (doc as { config?: unknown } | undefined)?.config ?? {};
+    if (doc !== null && doc !== undefined && (typeof doc !== "object" || Array.isArray(doc))) {
+        throw new StackConfigFileError(`${file}: a stack file is a map with a 'config:' key; this one is a ${Array.isArray(doc) ? "list" : typeof doc}`);
+    }
+    const top = (doc ?? {}) as Record<string, unknown>;
+    // Keys a stack file may hold besides config (the CLI's own); anything else is config
+    // written without its `config:` root, which the CLI would ignore and render all defaults.
+    const strays = Object.keys(top).filter((k) => !STACK_FILE_KEYS.includes(k));
+    if (strays.length > 0) {
+        throw new StackConfigFileError(
+            `${file}: top-level key${strays.length > 1 ? "s" : ""} ${strays.map((k) => JSON.stringify(k)).join(", ")} ${strays.length > 1 ? "are" : "is"} not stack-file settings; ` +
+                `accepted: ${STACK_FILE_KEYS.join(", ")}. Config belongs under 'config:' (e.g. config:\n  ${strays[0].includes(":") ? strays[0] : `${projectName}:${strays[0]}`}: ...)`,
+        );
+    }
+    const config = top.config ?? {};
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
         throw new StackConfigFileError(`${file}: 'config' must be a map of keys to values`);
     }

@@ -28,12 +28,17 @@ export interface ProgramRun {
     readonly outputs: Record<string, unknown>;
 }
 
-/** Replaces the wire format of secrets (`{<sig>: <secret sig>, value}`) by the value. */
-export function unwrapSecrets(value: any): any {
-    if (Array.isArray(value)) return value.map(unwrapSecrets);
+/**
+ * Inputs as the engine hands them to a policy pack: secrets (`{<sig>: <secret sig>, value}`) by
+ * their value, and values unknown at preview (the mocks' `{__pulumiUnknown: true}`) by the
+ * engine's unknown sentinel string.
+ */
+export function asPolicyInputs(value: any): any {
+    if (Array.isArray(value)) return value.map(asPolicyInputs);
     if (value && typeof value === "object") {
-        if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(value.value);
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+        if (value.__pulumiUnknown === true) return pulumi.runtime.unknownValue;
+        if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return asPolicyInputs(value.value);
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asPolicyInputs(v)]));
     }
     return value;
 }
@@ -55,7 +60,7 @@ export async function runProgram(opts: { stack: string; config: StackConfig; pro
     pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                recorded.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: unwrapSecrets(args.inputs) });
+                recorded.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: asPolicyInputs(args.inputs) });
                 return { id: args.custom === false ? "" : `${args.name}-id`, state: args.inputs };
             },
             call: (args) => args.inputs,
