@@ -154,18 +154,14 @@ export const DEFAULTS: Omit<ResolvedArgs, "releaseName"> = {
 };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && !isOutput(value)
-        && !(value instanceof Promise);
+    return typeof value === "object" && value !== null && !Array.isArray(value) && !isOutput(value) && !(value instanceof Promise);
 }
 
 /**
  * Free-form maps that a user value replaces as a whole. Merging them key by key, as Helm
  * does, would keep the default kube-dns selector next to a user's own DNS labels.
  */
-const REPLACED_MAPS = new Set([
-    "matchLabels", "limits", "requests", "nodeSelector", "affinity", "labels", "annotations", "env", "config",
-    "podAnnotations",
-]);
+const REPLACED_MAPS = new Set(["matchLabels", "limits", "requests", "nodeSelector", "affinity", "labels", "annotations", "env", "config", "podAnnotations"]);
 
 /** Deep-merges `given` over `defaults`: option objects merge, maps, arrays and scalars replace, undefined keeps the default. */
 export function mergeDefaults<T>(defaults: T, given: unknown, key = ""): T {

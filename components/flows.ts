@@ -65,14 +65,16 @@ function cidrEgressFlow(
     settings: { enabled: boolean; ports: number[]; destinations: { cidr: string; except?: string[] }[] },
 ): Flow[] {
     if (!settings.enabled || settings.destinations.length === 0) return [];
-    return [{
-        id,
-        purpose,
-        configKeys: [configKey],
-        from: { kind: "component", component },
-        to: { kind: "external", peers: settings.destinations.map((d) => ({ kind: "cidr", description, cidr: d.cidr, except: d.except ?? [] })) },
-        ports: settings.ports.map(tcp),
-    }];
+    return [
+        {
+            id,
+            purpose,
+            configKeys: [configKey],
+            from: { kind: "component", component },
+            to: { kind: "external", peers: settings.destinations.map((d) => ({ kind: "cidr", description, cidr: d.cidr, except: d.except ?? [] })) },
+            ports: settings.ports.map(tcp),
+        },
+    ];
 }
 
 /** The flows enabled for this release, in a stable order. Empty when NetworkPolicies are off. */
@@ -116,10 +118,28 @@ export function intendedFlows(ctx: BuildContext): Flow[] {
         });
     }
     if (a.node.enabled) {
-        flows.push(...cidrEgressFlow("node-to-object-store", "nodes read and write media in the object store", "node", "object store", "networkPolicy.nodeToObjectStore", np.nodeToObjectStore));
+        flows.push(
+            ...cidrEgressFlow(
+                "node-to-object-store",
+                "nodes read and write media in the object store",
+                "node",
+                "object store",
+                "networkPolicy.nodeToObjectStore",
+                np.nodeToObjectStore,
+            ),
+        );
     }
     if (a.operator.enabled) {
-        flows.push(...cidrEgressFlow("operator-to-apiserver", "the operator watches and updates objects through the Kubernetes API", "operator", "Kubernetes API server", "networkPolicy.operatorToApiserver", np.operatorToApiserver));
+        flows.push(
+            ...cidrEgressFlow(
+                "operator-to-apiserver",
+                "the operator watches and updates objects through the Kubernetes API",
+                "operator",
+                "Kubernetes API server",
+                "networkPolicy.operatorToApiserver",
+                np.operatorToApiserver,
+            ),
+        );
     }
     if (np.metrics.enabled) {
         const scraper: PodPeer = {
@@ -145,12 +165,14 @@ export function intendedFlows(ctx: BuildContext): Flow[] {
         }
     }
     if (np.dns.enabled) {
-        const peers: (PodPeer | CidrPeer)[] = [{
-            kind: "pods",
-            description: "cluster DNS",
-            podSelector: np.dns.podSelector,
-            namespaceSelector: np.dns.namespaceSelector,
-        }];
+        const peers: (PodPeer | CidrPeer)[] = [
+            {
+                kind: "pods",
+                description: "cluster DNS",
+                podSelector: np.dns.podSelector,
+                namespaceSelector: np.dns.namespaceSelector,
+            },
+        ];
         if (np.dns.nodeLocalDnsIp) {
             const family = np.dns.nodeLocalDnsIp.includes(":") ? 128 : 32;
             peers.push({ kind: "cidr", description: "NodeLocal DNSCache", cidr: `${np.dns.nodeLocalDnsIp}/${family}`, except: [] });
@@ -161,7 +183,10 @@ export function intendedFlows(ctx: BuildContext): Flow[] {
             configKeys: ["networkPolicy.dns"],
             from: { kind: "release" },
             to: { kind: "external", peers },
-            ports: [{ port: DNS_PORT, protocol: "UDP" }, { port: DNS_PORT, protocol: "TCP" }],
+            ports: [
+                { port: DNS_PORT, protocol: "UDP" },
+                { port: DNS_PORT, protocol: "TCP" },
+            ],
         });
     }
     if (a.smokeTest.enabled && serving && np.smokeTestToServer.enabled) {

@@ -19,20 +19,22 @@ export function namespaceResource(ctx: BuildContext): PlannedResource[] {
     if (!ns.create) {
         return [];
     }
-    return [{
-        role: "namespace",
-        manifest: {
-            apiVersion: "v1",
-            kind: "Namespace",
-            metadata: {
-                name: ns.name,
-                labels: {
-                    ...ns.labels,
-                    ...ctx.naming.labels(),
-                    "kubernetes.io/metadata.name": ns.name,
-                    ...podSecurityLabels(ns.podSecurityLevel, ns.podSecurityVersion),
+    return [
+        {
+            role: "namespace",
+            manifest: {
+                apiVersion: "v1",
+                kind: "Namespace",
+                metadata: {
+                    name: ns.name,
+                    labels: {
+                        ...ns.labels,
+                        ...ctx.naming.labels(),
+                        "kubernetes.io/metadata.name": ns.name,
+                        ...podSecurityLabels(ns.podSecurityLevel, ns.podSecurityVersion),
+                    },
                 },
             },
         },
-    }];
+    ];
 }

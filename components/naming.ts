@@ -50,9 +50,7 @@ export interface Naming {
 export function makeNaming(args: ResolvedArgs): Naming {
     const name = trimName(args.nameOverride || CHART_NAME);
     const release = args.releaseName;
-    const fullname = args.fullnameOverride
-        ? trimName(args.fullnameOverride)
-        : trimName(release.includes(name) ? release : `${release}-${name}`);
+    const fullname = args.fullnameOverride ? trimName(args.fullnameOverride) : trimName(release.includes(name) ? release : `${release}-${name}`);
     const releaseSelector = { [LABEL.name]: name, [LABEL.instance]: release };
     const selector = (component: Component) => ({ ...releaseSelector, [LABEL.component]: component });
     const stableLabels = (component?: Component) => ({

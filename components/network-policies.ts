@@ -53,8 +53,10 @@ function inReleaseNamespace(end: FlowEnd): boolean {
 
 /** True for a flow that admits every pod of the release namespace. */
 function admitsWholeNamespace(flow: Flow): boolean {
-    return flow.from.kind === "external"
-        && flow.from.peers.some((p) => p.kind === "pods" && !p.namespaceSelector && Object.keys(p.podSelector.matchLabels ?? {}).length === 0);
+    return (
+        flow.from.kind === "external" &&
+        flow.from.peers.some((p) => p.kind === "pods" && !p.namespaceSelector && Object.keys(p.podSelector.matchLabels ?? {}).length === 0)
+    );
 }
 
 /**
@@ -66,9 +68,13 @@ function ingressAlreadyOpen(flows: Flow[], flow: Flow): boolean {
     if (flow.to.kind !== "component" || !inReleaseNamespace(flow.from)) return false;
     const to = flow.to.component;
     // The first flow that opens the destination to the whole namespace keeps its rule.
-    const opener = flows.find((other) =>
-        admitsWholeNamespace(other) && other.to.kind === "component" && other.to.component === to
-        && flow.ports.every((p) => other.ports.some((o) => o.port === p.port && o.protocol === p.protocol)));
+    const opener = flows.find(
+        (other) =>
+            admitsWholeNamespace(other) &&
+            other.to.kind === "component" &&
+            other.to.component === to &&
+            flow.ports.every((p) => other.ports.some((o) => o.port === p.port && o.protocol === p.protocol)),
+    );
     return opener !== undefined && opener !== flow;
 }
 
@@ -94,7 +100,13 @@ interface RenderedPolicy {
     readonly resource: PlannedResource;
 }
 
-function policy(ctx: BuildContext, suffix: string, podSelector: Record<string, string>, spec: PolicyRules, component?: Component): PlannedResource<"NetworkPolicy"> {
+function policy(
+    ctx: BuildContext,
+    suffix: string,
+    podSelector: Record<string, string>,
+    spec: PolicyRules,
+    component?: Component,
+): PlannedResource<"NetworkPolicy"> {
     const name = ctx.naming.resource(suffix);
     return {
         role: `netpol-${suffix}`,
@@ -126,7 +138,13 @@ function flowSide(ctx: BuildContext, flow: Flow, direction: "Egress" | "Ingress"
             purpose: flow.purpose,
             configKeys: flow.configKeys.join(", "),
         },
-        resource: policy(ctx, suffix, selectorFor(ctx, selected), { policyTypes: [direction], ...rule }, selected.kind === "component" ? selected.component : undefined),
+        resource: policy(
+            ctx,
+            suffix,
+            selectorFor(ctx, selected),
+            { policyTypes: [direction], ...rule },
+            selected.kind === "component" ? selected.component : undefined,
+        ),
     };
 }
 
@@ -135,18 +153,20 @@ function renderPolicies(ctx: BuildContext): RenderedPolicy[] {
         return [];
     }
     const flows = intendedFlows(ctx);
-    const out: RenderedPolicy[] = [{
-        row: {
-            name: ctx.naming.resource("default-deny"),
-            direction: "Ingress+Egress",
-            selects: "every release pod",
-            peers: "none",
-            ports: "none",
-            purpose: "isolates every pod of the release; the policies below open each intended flow",
-            configKeys: "networkPolicy.enabled",
+    const out: RenderedPolicy[] = [
+        {
+            row: {
+                name: ctx.naming.resource("default-deny"),
+                direction: "Ingress+Egress",
+                selects: "every release pod",
+                peers: "none",
+                ports: "none",
+                purpose: "isolates every pod of the release; the policies below open each intended flow",
+                configKeys: "networkPolicy.enabled",
+            },
+            resource: policy(ctx, "default-deny", ctx.naming.releaseSelector, { policyTypes: ["Ingress", "Egress"] }),
         },
-        resource: policy(ctx, "default-deny", ctx.naming.releaseSelector, { policyTypes: ["Ingress", "Egress"] }),
-    }];
+    ];
     for (const flow of flows) {
         if (flow.from.kind !== "external") out.push(flowSide(ctx, flow, "Egress"));
         if (flow.to.kind !== "external" && !ingressAlreadyOpen(flows, flow)) out.push(flowSide(ctx, flow, "Ingress"));

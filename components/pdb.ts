@@ -18,13 +18,15 @@ export function podDisruptionBudgets(ctx: BuildContext): PlannedResource[] {
         { component: "node", name: ctx.naming.resource("node"), on: ctx.args.node.enabled },
         { component: "operator", name: ctx.naming.resource("operator"), on: ctx.args.operator.enabled },
     ];
-    return targets.filter((t) => t.on).map((t): PlannedResource => ({
-        role: `pdb-${t.component}`,
-        manifest: {
-            apiVersion: "policy/v1",
-            kind: "PodDisruptionBudget",
-            metadata: namespacedMeta(ctx, t.name, ctx.naming.labels(t.component)),
-            spec: { ...budget, selector: { matchLabels: ctx.naming.selector(t.component) } },
-        },
-    }));
+    return targets
+        .filter((t) => t.on)
+        .map((t): PlannedResource => ({
+            role: `pdb-${t.component}`,
+            manifest: {
+                apiVersion: "policy/v1",
+                kind: "PodDisruptionBudget",
+                metadata: namespacedMeta(ctx, t.name, ctx.naming.labels(t.component)),
+                spec: { ...budget, selector: { matchLabels: ctx.naming.selector(t.component) } },
+            },
+        }));
 }

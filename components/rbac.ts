@@ -49,7 +49,12 @@ export function operatorRbac(ctx: BuildContext): PlannedResource[] {
         },
         {
             role: "operator-clusterrole",
-            manifest: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: clusterRole, labels }, rules: operatorClusterRules() },
+            manifest: {
+                apiVersion: "rbac.authorization.k8s.io/v1",
+                kind: "ClusterRole",
+                metadata: { name: clusterRole, labels },
+                rules: operatorClusterRules(),
+            },
         },
         {
             role: "operator-clusterrolebinding",
@@ -64,7 +69,12 @@ export function operatorRbac(ctx: BuildContext): PlannedResource[] {
         },
         {
             role: "operator-role",
-            manifest: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: namespacedMeta(ctx, role, labels), rules: operatorNamespaceRules() },
+            manifest: {
+                apiVersion: "rbac.authorization.k8s.io/v1",
+                kind: "Role",
+                metadata: namespacedMeta(ctx, role, labels),
+                rules: operatorNamespaceRules(),
+            },
         },
         {
             role: "operator-rolebinding",

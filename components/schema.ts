@@ -22,7 +22,10 @@ export interface ArgsIssue {
 
 /** Thrown for invalid args or stack config; the message lists every issue. */
 export class VmafxArgsError extends Error {
-    constructor(readonly issues: readonly ArgsIssue[], readonly keyPrefix: string) {
+    constructor(
+        readonly issues: readonly ArgsIssue[],
+        readonly keyPrefix: string,
+    ) {
         super(formatIssues(issues, keyPrefix));
         this.name = "VmafxArgsError";
     }
@@ -105,7 +108,14 @@ function acceptedKeys(node: ArgsSchemaNode): string {
     return Object.keys(node.properties ?? {}).join(", ");
 }
 
-const PLURAL: { readonly [type: string]: string } = { integer: "whole numbers", number: "numbers", string: "strings", boolean: "true/false values", array: "lists", object: "objects" };
+const PLURAL: { readonly [type: string]: string } = {
+    integer: "whole numbers",
+    number: "numbers",
+    string: "strings",
+    boolean: "true/false values",
+    array: "lists",
+    object: "objects",
+};
 
 /** What the values of a map accept, in the plural: "strings", "strings or Pulumi Outputs". */
 function plural(node: ArgsSchemaNode, offerOutputs: boolean): string {
@@ -145,7 +155,9 @@ function messageOf(e: ArgsSchemaError, node: ArgsSchemaNode, input: boolean, off
     const orOutput = input && offerOutputs ? " or a Pulumi Output" : "";
     switch (e.keyword) {
         case "type":
-            return node.additionalProperties === false ? `must be an object${orOutput}; accepted keys here: ${acceptedKeys(node)}` : `must be ${noun(node, offerOutputs)}${orOutput}`;
+            return node.additionalProperties === false
+                ? `must be an object${orOutput}; accepted keys here: ${acceptedKeys(node)}`
+                : `must be ${noun(node, offerOutputs)}${orOutput}`;
         case "enum":
             return `must be ${noun(node, offerOutputs)}`;
         case "minimum":
@@ -234,51 +246,95 @@ function semanticFindings(raw: VmafxStackArgs, r: ResolvedArgs): Finding[] {
     const add: Add = (path, value, message, alsoReads = []) => findings.push({ issue: { path, value, message }, reads: [path, ...alsoReads] });
 
     if (r.workload === "Job" && r.job.command.length === 0) {
-        add(["job", "command"], r.job.command, "the Job workload needs a command (the image's default entrypoint is a server that never exits); accepted: a non-empty list of strings", [["workload"]]);
+        add(
+            ["job", "command"],
+            r.job.command,
+            "the Job workload needs a command (the image's default entrypoint is a server that never exits); accepted: a non-empty list of strings",
+            [["workload"]],
+        );
     }
     if (r.smokeTest.enabled && r.workload === "Job") {
-        add(["smokeTest", "enabled"], true, "the smoke test calls the server Service, which the Job workload does not have; accepted: false with workload Job", [["workload"]]);
+        add(
+            ["smokeTest", "enabled"],
+            true,
+            "the smoke test calls the server Service, which the Job workload does not have; accepted: false with workload Job",
+            [["workload"]],
+        );
     }
     if (r.gpu.resourceName && r.gpu.vendor === "cpu") {
-        add(["gpu", "resourceName"], r.gpu.resourceName, "a GPU resource name needs a GPU vendor; accepted: empty with vendor cpu, or vendor nvidia, amd or intel", [["gpu", "vendor"]]);
+        add(
+            ["gpu", "resourceName"],
+            r.gpu.resourceName,
+            "a GPU resource name needs a GPU vendor; accepted: empty with vendor cpu, or vendor nvidia, amd or intel",
+            [["gpu", "vendor"]],
+        );
     }
     if (r.operator.enabled && r.operator.replicas > 1 && !r.operator.leaderElect) {
-        add(["operator", "leaderElect"], r.operator.leaderElect, `${r.operator.replicas} operator replicas need leader election; accepted: true, or operator.replicas 0 or 1`, [["operator", "enabled"], ["operator", "replicas"]]);
+        add(
+            ["operator", "leaderElect"],
+            r.operator.leaderElect,
+            `${r.operator.replicas} operator replicas need leader election; accepted: true, or operator.replicas 0 or 1`,
+            [
+                ["operator", "enabled"],
+                ["operator", "replicas"],
+            ],
+        );
     }
     if (raw.podDisruptionBudget?.minAvailable && raw.podDisruptionBudget?.maxUnavailable) {
-        add(["podDisruptionBudget", "maxUnavailable"], raw.podDisruptionBudget.maxUnavailable, "minAvailable and maxUnavailable exclude each other; accepted: set only one", [["podDisruptionBudget", "minAvailable"]]);
+        add(
+            ["podDisruptionBudget", "maxUnavailable"],
+            raw.podDisruptionBudget.maxUnavailable,
+            "minAvailable and maxUnavailable exclude each other; accepted: set only one",
+            [["podDisruptionBudget", "minAvailable"]],
+        );
     }
     for (const key of ["corpus", "output", "models"] as const) {
         const v = r.persistence[key];
         if (v.enabled && !v.existingClaim && !r.persistence.enabled) {
-            add(["persistence", key, "enabled"], true, `no claim would exist for this volume; accepted: persistence.enabled true (the component creates ${key}'s claim) or persistence.${key}.existingClaim set`, [
-                ["persistence", "enabled"],
-                ["persistence", key, "existingClaim"],
-            ]);
+            add(
+                ["persistence", key, "enabled"],
+                true,
+                `no claim would exist for this volume; accepted: persistence.enabled true (the component creates ${key}'s claim) or persistence.${key}.existingClaim set`,
+                [
+                    ["persistence", "enabled"],
+                    ["persistence", key, "existingClaim"],
+                ],
+            );
         }
     }
 
     // Hardening must stay within Pod Security "restricted" (ADR-0930).
     const pod = r.security.pod;
     const ctr = r.security.container;
-    if (pod.runAsNonRoot !== true) add(["security", "pod", "runAsNonRoot"], pod.runAsNonRoot, "Pod Security \"restricted\" requires true");
-    if (ctr.runAsNonRoot !== true) add(["security", "container", "runAsNonRoot"], ctr.runAsNonRoot, "Pod Security \"restricted\" requires true");
+    if (pod.runAsNonRoot !== true) add(["security", "pod", "runAsNonRoot"], pod.runAsNonRoot, 'Pod Security "restricted" requires true');
+    if (ctr.runAsNonRoot !== true) add(["security", "container", "runAsNonRoot"], ctr.runAsNonRoot, 'Pod Security "restricted" requires true');
     if (pod.runAsUser === 0) add(["security", "pod", "runAsUser"], 0, "UID 0 is root; accepted: a non-zero UID such as 65532");
     if (ctr.runAsUser === 0) add(["security", "container", "runAsUser"], 0, "UID 0 is root; accepted: a non-zero UID such as 65532");
-    if (ctr.allowPrivilegeEscalation !== false) add(["security", "container", "allowPrivilegeEscalation"], ctr.allowPrivilegeEscalation, "Pod Security \"restricted\" requires false");
-    if (!ctr.dropCapabilities.includes("ALL")) add(["security", "container", "dropCapabilities"], ctr.dropCapabilities, "Pod Security \"restricted\" requires the list to contain \"ALL\"");
+    if (ctr.allowPrivilegeEscalation !== false)
+        add(["security", "container", "allowPrivilegeEscalation"], ctr.allowPrivilegeEscalation, 'Pod Security "restricted" requires false');
+    if (!ctr.dropCapabilities.includes("ALL"))
+        add(["security", "container", "dropCapabilities"], ctr.dropCapabilities, 'Pod Security "restricted" requires the list to contain "ALL"');
     const extra = ctr.addCapabilities.filter((c) => c !== "NET_BIND_SERVICE");
-    if (extra.length > 0) add(["security", "container", "addCapabilities"], ctr.addCapabilities, "Pod Security \"restricted\" allows adding only NET_BIND_SERVICE");
-    for (const [level, type] of [["pod", pod.seccompProfileType], ["container", ctr.seccompProfileType]] as const) {
+    if (extra.length > 0)
+        add(["security", "container", "addCapabilities"], ctr.addCapabilities, 'Pod Security "restricted" allows adding only NET_BIND_SERVICE');
+    for (const [level, type] of [
+        ["pod", pod.seccompProfileType],
+        ["container", ctr.seccompProfileType],
+    ] as const) {
         if (!RESTRICTED_SECCOMP.includes(type)) {
-            add(["security", level, "seccompProfileType"], type, "Pod Security \"restricted\" accepts RuntimeDefault or Localhost");
+            add(["security", level, "seccompProfileType"], type, 'Pod Security "restricted" accepts RuntimeDefault or Localhost');
         }
     }
     if ((pod.seccompProfileType === "Localhost" || ctr.seccompProfileType === "Localhost") && !pod.seccompLocalhostProfile) {
-        add(["security", "pod", "seccompLocalhostProfile"], pod.seccompLocalhostProfile, "a Localhost seccomp profile needs its path; accepted: a path relative to the kubelet's seccomp directory", [
-            ["security", "pod", "seccompProfileType"],
-            ["security", "container", "seccompProfileType"],
-        ]);
+        add(
+            ["security", "pod", "seccompLocalhostProfile"],
+            pod.seccompLocalhostProfile,
+            "a Localhost seccomp profile needs its path; accepted: a path relative to the kubelet's seccomp directory",
+            [
+                ["security", "pod", "seccompProfileType"],
+                ["security", "container", "seccompProfileType"],
+            ],
+        );
     }
 
     const np = r.networkPolicy;
@@ -297,7 +353,12 @@ function cidrIssues(path: Path, destinations: readonly { cidr: string; except?: 
         (d.except ?? []).forEach((e, j) => {
             const inner = strictNetwork([...path, i, "except", j], e, "an IPv4 or IPv6 range inside the destination's cidr", add);
             if (inner && !cidrStrictlyContains(cidr, inner)) {
-                add([...path, i, "except", j], e, `not strictly inside ${d.cidr}, so the API server would reject the policy; accepted: a smaller range inside ${d.cidr}, or remove it`, [[...path, i, "cidr"]]);
+                add(
+                    [...path, i, "except", j],
+                    e,
+                    `not strictly inside ${d.cidr}, so the API server would reject the policy; accepted: a smaller range inside ${d.cidr}, or remove it`,
+                    [[...path, i, "cidr"]],
+                );
             }
         });
     });
@@ -340,7 +401,9 @@ export function validateArgs(componentName: string, args: unknown, keyPrefix: st
     // reported, left out of the semantic checks, and every finding that reads it is dropped.
     const issues = [
         ...misplaced,
-        ...(validateArgsSchema(input) ? [] : schemaIssues(validateArgsSchema.errors ?? [], input, !options.plainValues)).filter((i) => !isDeferred(i.path) && !inMisplaced(i.path)),
+        ...(validateArgsSchema(input) ? [] : schemaIssues(validateArgsSchema.errors ?? [], input, !options.plainValues)).filter(
+            (i) => !isDeferred(i.path) && !inMisplaced(i.path),
+        ),
     ];
     let checked: unknown = input;
     const dropped: Path[] = [];
@@ -367,7 +430,11 @@ export function validateArgs(componentName: string, args: unknown, keyPrefix: st
         const findings = semanticFindings(raw, resolved);
         if (!DNS_LABEL.test(resolved.releaseName)) {
             findings.unshift({
-                issue: { path: ["releaseName"], value: resolved.releaseName, message: "the release name (default: the component name) must be a DNS label: lowercase letters, digits and '-'" },
+                issue: {
+                    path: ["releaseName"],
+                    value: resolved.releaseName,
+                    message: "the release name (default: the component name) must be a DNS label: lowercase letters, digits and '-'",
+                },
                 reads: [["releaseName"]],
             });
         }
@@ -387,7 +454,11 @@ function misplacedOutputs(args: unknown): ArgsIssue[] {
             if (!isInputField(path)) {
                 const node = schemaAt(path);
                 const what = node ? noun(plain(node), false) : "a plain value";
-                out.push({ path, value, message: `must be known when the program runs (it decides which resources exist), so an Output cannot stand here; accepted: ${what}` });
+                out.push({
+                    path,
+                    value,
+                    message: `must be known when the program runs (it decides which resources exist), so an Output cannot stand here; accepted: ${what}`,
+                });
             }
             return;
         }

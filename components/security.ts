@@ -46,9 +46,7 @@ export function makeHardening(args: ResolvedArgs): Hardening {
             runAsUser: c.runAsUser,
             allowPrivilegeEscalation: c.allowPrivilegeEscalation,
             readOnlyRootFilesystem: c.readOnlyRootFilesystem,
-            capabilities: c.addCapabilities.length > 0
-                ? { drop: [...c.dropCapabilities], add: [...c.addCapabilities] }
-                : { drop: [...c.dropCapabilities] },
+            capabilities: c.addCapabilities.length > 0 ? { drop: [...c.dropCapabilities], add: [...c.addCapabilities] } : { drop: [...c.dropCapabilities] },
             seccompProfile: seccomp(c.seccompProfileType, p.seccompLocalhostProfile),
         }),
     };
@@ -69,16 +67,46 @@ export function hardeningRows(h: Hardening): HardeningRow[] {
     const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(", ")}]` : String(v));
     return [
         { level: "pod", field: "securityContext.runAsNonRoot", value: show(h.pod.runAsNonRoot), satisfies: "runAsNonRoot (restricted)" },
-        { level: "pod", field: "securityContext.runAsUser", value: show(h.pod.runAsUser), satisfies: "runAsUser (restricted): non-zero UID of the distroless nonroot user" },
+        {
+            level: "pod",
+            field: "securityContext.runAsUser",
+            value: show(h.pod.runAsUser),
+            satisfies: "runAsUser (restricted): non-zero UID of the distroless nonroot user",
+        },
         { level: "pod", field: "securityContext.runAsGroup", value: show(h.pod.runAsGroup), satisfies: "not checked by PSA; primary GID of the nonroot user" },
-        { level: "pod", field: "securityContext.fsGroup", value: show(h.pod.fsGroup), satisfies: "not checked by PSA; makes mounted volumes writable for the nonroot user" },
-        { level: "pod", field: "securityContext.seccompProfile.type", value: show(h.pod.seccompProfile.type), satisfies: "seccompProfile_baseline, seccompProfile_restricted" },
+        {
+            level: "pod",
+            field: "securityContext.fsGroup",
+            value: show(h.pod.fsGroup),
+            satisfies: "not checked by PSA; makes mounted volumes writable for the nonroot user",
+        },
+        {
+            level: "pod",
+            field: "securityContext.seccompProfile.type",
+            value: show(h.pod.seccompProfile.type),
+            satisfies: "seccompProfile_baseline, seccompProfile_restricted",
+        },
         { level: "container", field: "securityContext.runAsNonRoot", value: show(c.runAsNonRoot), satisfies: "runAsNonRoot (restricted)" },
         { level: "container", field: "securityContext.runAsUser", value: show(c.runAsUser), satisfies: "runAsUser (restricted)" },
-        { level: "container", field: "securityContext.allowPrivilegeEscalation", value: show(c.allowPrivilegeEscalation), satisfies: "allowPrivilegeEscalation (restricted)" },
-        { level: "container", field: "securityContext.readOnlyRootFilesystem", value: show(c.readOnlyRootFilesystem), satisfies: "not a PSA check; hardening beyond restricted (writable paths are emptyDir volumes)" },
+        {
+            level: "container",
+            field: "securityContext.allowPrivilegeEscalation",
+            value: show(c.allowPrivilegeEscalation),
+            satisfies: "allowPrivilegeEscalation (restricted)",
+        },
+        {
+            level: "container",
+            field: "securityContext.readOnlyRootFilesystem",
+            value: show(c.readOnlyRootFilesystem),
+            satisfies: "not a PSA check; hardening beyond restricted (writable paths are emptyDir volumes)",
+        },
         { level: "container", field: "securityContext.capabilities.drop", value: show(c.capabilities.drop), satisfies: "capabilities_restricted" },
-        { level: "container", field: "securityContext.capabilities.add", value: show(c.capabilities.add ?? []), satisfies: "capabilities_baseline, capabilities_restricted (only NET_BIND_SERVICE may be added)" },
+        {
+            level: "container",
+            field: "securityContext.capabilities.add",
+            value: show(c.capabilities.add ?? []),
+            satisfies: "capabilities_baseline, capabilities_restricted (only NET_BIND_SERVICE may be added)",
+        },
         { level: "container", field: "securityContext.seccompProfile.type", value: show(c.seccompProfile.type), satisfies: "seccompProfile_restricted" },
     ];
 }

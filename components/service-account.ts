@@ -17,13 +17,15 @@ export function serverServiceAccount(ctx: BuildContext): PlannedResource[] {
     if (!ctx.args.serviceAccount.create) {
         return [];
     }
-    return [{
-        role: "serviceaccount",
-        manifest: {
-            apiVersion: "v1",
-            kind: "ServiceAccount",
-            metadata: namespacedMeta(ctx, serverServiceAccountName(ctx), ctx.naming.labels(), nonEmpty(ctx.args.serviceAccount.annotations)),
-            automountServiceAccountToken: false,
+    return [
+        {
+            role: "serviceaccount",
+            manifest: {
+                apiVersion: "v1",
+                kind: "ServiceAccount",
+                metadata: namespacedMeta(ctx, serverServiceAccountName(ctx), ctx.naming.labels(), nonEmpty(ctx.args.serviceAccount.annotations)),
+                automountServiceAccountToken: false,
+            },
         },
-    }];
+    ];
 }

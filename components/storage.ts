@@ -23,7 +23,10 @@ export function createsClaim(ctx: BuildContext, key: VolumeKey): boolean {
 }
 
 /** Volume and mount of a server volume, or undefined when it is off. */
-export function serverVolume(ctx: BuildContext, key: VolumeKey): { volume: k8s.types.input.core.v1.Volume; mount: k8s.types.input.core.v1.VolumeMount } | undefined {
+export function serverVolume(
+    ctx: BuildContext,
+    key: VolumeKey,
+): { volume: k8s.types.input.core.v1.Volume; mount: k8s.types.input.core.v1.VolumeMount } | undefined {
     const v = ctx.args.persistence[key];
     const spec = SERVER_VOLUMES.find((s) => s.key === key)!;
     if (v.enabled) {
@@ -94,16 +97,18 @@ export function rcloneSecret(ctx: BuildContext): PlannedResource[] {
     if (!hasRcloneConfig(ctx)) {
         return [];
     }
-    return [{
-        role: "rclone-config",
-        manifest: {
-            apiVersion: "v1",
-            kind: "Secret",
-            metadata: namespacedMeta(ctx, ctx.naming.resource("rclone-config"), ctx.naming.labels(), {
-                "vmafx.io/secret-type": "rclone-config",
-            }),
-            type: "Opaque",
-            stringData: { [RCLONE_FILE]: ctx.args.storage.rcloneConfig },
+    return [
+        {
+            role: "rclone-config",
+            manifest: {
+                apiVersion: "v1",
+                kind: "Secret",
+                metadata: namespacedMeta(ctx, ctx.naming.resource("rclone-config"), ctx.naming.labels(), {
+                    "vmafx.io/secret-type": "rclone-config",
+                }),
+                type: "Opaque",
+                stringData: { [RCLONE_FILE]: ctx.args.storage.rcloneConfig },
+            },
         },
-    }];
+    ];
 }

@@ -59,8 +59,7 @@ function resourceFields(r: PackResource) {
         ...(p ? { provider: p } : {}),
         isType: (cls: unknown) => isTypeOf(r.type, cls),
         // The props, typed as each of the two interfaces declares asType.
-        asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as unknown as ResourceValidationArgs["asType"] &
-            PolicyResource["asType"],
+        asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as unknown as ResourceValidationArgs["asType"] & PolicyResource["asType"],
     };
 }
 

@@ -30,8 +30,14 @@ describe("vmafx-policy", () => {
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmafx-policy-"));
         fs.mkdirSync(path.join(dir, "sub"));
-        fs.writeFileSync(path.join(dir, "a.yaml"), dump(workload("Deployment", { name: "web" }), badCronJob(), { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg" } }));
-        fs.writeFileSync(path.join(dir, "sub", "b.yml"), dump({ apiVersion: "v1", kind: "List", items: [workload("Pod", { name: "p" }), workload("Job", { name: "j" })] }));
+        fs.writeFileSync(
+            path.join(dir, "a.yaml"),
+            dump(workload("Deployment", { name: "web" }), badCronJob(), { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg" } }),
+        );
+        fs.writeFileSync(
+            path.join(dir, "sub", "b.yml"),
+            dump({ apiVersion: "v1", kind: "List", items: [workload("Pod", { name: "p" }), workload("Job", { name: "j" })] }),
+        );
         fs.writeFileSync(path.join(dir, "notes.txt"), "not yaml: [");
         fs.mkdirSync(path.join(dir, "good"));
         fs.writeFileSync(path.join(dir, "good", "ok.yaml"), dump(workload("StatefulSet", { name: "db" })));
@@ -43,7 +49,13 @@ describe("vmafx-policy", () => {
             const text = `---\n${dump({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" } }] })}---\n---\n${dump({ apiVersion: "v1", kind: "Secret", metadata: { name: "b" } })}`;
             const r = parseManifests(text, "f.yaml");
             assert.deepEqual(r.errors, []);
-            assert.deepEqual(r.objects.map((o) => [o.index, o.object.kind]), [[0, "ConfigMap"], [1, "Secret"]]);
+            assert.deepEqual(
+                r.objects.map((o) => [o.index, o.object.kind]),
+                [
+                    [0, "ConfigMap"],
+                    [1, "Secret"],
+                ],
+            );
         });
 
         it("reports documents that are not Kubernetes objects and invalid YAML", () => {
@@ -131,7 +143,10 @@ describe("vmafx-policy", () => {
             const t = io(dump(...good(), egressPolicy("open", [{ to: [{ ipBlock: { cidr: "::/0" } }] }])));
             assert.equal(await main(["check", "--environment", "prod", "--json", "-"], t), 1);
             const lines = t.out.map((l) => JSON.parse(l));
-            assert.deepEqual(lines.map((l) => [l.policy, l.enforcementLevel, l.file, l.index, l.kind, l.namespace, l.name]), [["prod-egress", "mandatory", "-", 3, "NetworkPolicy", "shop", "open"]]);
+            assert.deepEqual(
+                lines.map((l) => [l.policy, l.enforcementLevel, l.file, l.index, l.kind, l.namespace, l.name]),
+                [["prod-egress", "mandatory", "-", 3, "NetworkPolicy", "shop", "open"]],
+            );
             assert.match(lines[0].message, /spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr = "::\/0"/);
         });
 
@@ -164,7 +179,13 @@ describe("vmafx-policy", () => {
         it("psa --json: JSON lines and exit 1", () => {
             const r = run(["psa", "--json", path.join(dir, "a.yaml")]);
             assert.equal(r.status, 1, r.stderr);
-            assert.deepEqual(r.stdout.trim().split("\n").map((l) => JSON.parse(l).allowed), [true, false, true]);
+            assert.deepEqual(
+                r.stdout
+                    .trim()
+                    .split("\n")
+                    .map((l) => JSON.parse(l).allowed),
+                [true, false, true],
+            );
         });
 
         it("check --environment prod over stdin: exit 1", () => {

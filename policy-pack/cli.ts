@@ -121,7 +121,10 @@ function nameOf(o: Record<string, any>): string {
 /** One PSA violation as one line: reason (detail): where. Fix: ... */
 export function psaViolationMessage(v: PsaResult["violations"][number], templatePath: string): string {
     const where = v.findings
-        .map((f) => `${f.container !== undefined ? `container "${f.container}": ` : ""}${joinFieldPath(templatePath, f.path)}${f.value === undefined ? " is not set" : ` = ${JSON.stringify(f.value)}`}`)
+        .map(
+            (f) =>
+                `${f.container !== undefined ? `container "${f.container}": ` : ""}${joinFieldPath(templatePath, f.path)}${f.value === undefined ? " is not set" : ` = ${JSON.stringify(f.value)}`}`,
+        )
         .join("; ");
     return `${v.reason}${v.detail ? ` (${v.detail})` : ""}: ${where}. Fix: ${v.fix}.`;
 }
@@ -166,7 +169,11 @@ function evaluateObject(m: ManifestObject, level: PsaLevel, version: string): { 
 async function psaCommand(args: string[], io: Io): Promise<number> {
     const { values, positionals } = parseArgs({
         args,
-        options: { level: { type: "string", default: "restricted" }, version: { type: "string", default: "latest" }, json: { type: "boolean", default: false } },
+        options: {
+            level: { type: "string", default: "restricted" },
+            version: { type: "string", default: "latest" },
+            json: { type: "boolean", default: false },
+        },
         allowPositionals: true,
         strict: true,
     });
@@ -267,7 +274,9 @@ async function checkCommand(args: string[], io: Io): Promise<number> {
             );
         }
     } else {
-        io.stdout(`${PACK.name} v${PACK.version}: ${load.objects.length} objects, environment ${environment}${values.config ? `, config ${values.config}` : ""}`);
+        io.stdout(
+            `${PACK.name} v${PACK.version}: ${load.objects.length} objects, environment ${environment}${values.config ? `, config ${values.config}` : ""}`,
+        );
         const text = formatViolations(run.diagnostics, resources);
         if (text) io.stdout(text);
         io.stdout(summarize(run.diagnostics));

@@ -4,8 +4,4 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyPack } from "@pulumi/policy";
 import { PACK, POLICIES, initialConfigFor } from "./policies";
 
-new PolicyPack(
-    PACK.name,
-    { policies: POLICIES, enforcementLevel: PACK.enforcementLevel, description: PACK.description },
-    initialConfigFor(pulumi.getStack()),
-);
+new PolicyPack(PACK.name, { policies: POLICIES, enforcementLevel: PACK.enforcementLevel, description: PACK.description }, initialConfigFor(pulumi.getStack()));

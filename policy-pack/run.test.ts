@@ -36,7 +36,10 @@ describe("pack runner", () => {
         });
 
         it("applies a config file like the CLI: all first, then each policy; environment forced by the option", () => {
-            const layer = parsePolicyConfig({ all: "disabled", "pod-security": { enforcementLevel: "mandatory", level: "baseline" }, "image-pinned": "remediate" }, "test");
+            const layer = parsePolicyConfig(
+                { all: "disabled", "pod-security": { enforcementLevel: "mandatory", level: "baseline" }, "image-pinned": "remediate" },
+                "test",
+            );
             const c = effectiveConfig({ config: layer, stack: "dev", environment: "prod" });
             assert.equal(c.levels["pod-security"], "mandatory");
             assert.equal(c.levels["image-pinned"], "remediate");
@@ -52,7 +55,11 @@ describe("pack runner", () => {
             ] as const) {
                 const file = path.join(STACKS, `policy-config.${stack}.json`);
                 const c = effectiveConfig({ config: loadPolicyConfigFile(file), configSource: file, stack });
-                assert.deepEqual(Object.keys(c.levels).filter((n) => c.levels[n] === "mandatory"), mandatory, stack);
+                assert.deepEqual(
+                    Object.keys(c.levels).filter((n) => c.levels[n] === "mandatory"),
+                    mandatory,
+                    stack,
+                );
                 for (const p of POLICIES) assert.equal(c.properties[p.name].environment, stack, `${stack} ${p.name}`);
             }
         });
@@ -69,7 +76,10 @@ describe("pack runner", () => {
         ];
         for (const [what, doc, expected] of invalid) {
             it(`rejects ${what}`, () => {
-                assert.throws(() => effectiveConfig({ config: parsePolicyConfig(doc, "test.json"), configSource: "test.json" }), (e: unknown) => e instanceof PolicyConfigError && expected.test(e.message));
+                assert.throws(
+                    () => effectiveConfig({ config: parsePolicyConfig(doc, "test.json"), configSource: "test.json" }),
+                    (e: unknown) => e instanceof PolicyConfigError && expected.test(e.message),
+                );
             });
         }
 
@@ -85,10 +95,16 @@ describe("pack runner", () => {
         it("runs resource policies per resource and stack policies once, at their effective levels", async () => {
             const resources = openStack().map((m) => k8s(m));
             const dev = await runPack(resources, { stack: "dev" });
-            assert.deepEqual(dev.diagnostics.map((d) => `${d.policy}:${d.enforcementLevel}`), ["prod-egress:advisory"]);
+            assert.deepEqual(
+                dev.diagnostics.map((d) => `${d.policy}:${d.enforcementLevel}`),
+                ["prod-egress:advisory"],
+            );
             assert.equal(hasMandatory(dev.diagnostics), false);
             const prod = await runPack(resources, { stack: "prod" });
-            assert.deepEqual(prod.diagnostics.map((d) => `${d.policy}:${d.enforcementLevel}`), ["prod-egress:mandatory"]);
+            assert.deepEqual(
+                prod.diagnostics.map((d) => `${d.policy}:${d.enforcementLevel}`),
+                ["prod-egress:mandatory"],
+            );
             assert.equal(prod.diagnostics[0].urn, resources[2].urn);
             assert.equal(hasMandatory(prod.diagnostics), true);
         });
@@ -98,7 +114,10 @@ describe("pack runner", () => {
             podSpecOf(m).containers[0].image = "app:latest";
             const config = parsePolicyConfig({ "pod-security": "disabled", "image-pinned": "remediate" }, "test");
             const run = await runPack([k8s(m)], { config, stack: "dev" });
-            assert.deepEqual(run.diagnostics.map((d) => `${d.policy}:${d.enforcementLevel}`), ["image-pinned:mandatory"]);
+            assert.deepEqual(
+                run.diagnostics.map((d) => `${d.policy}:${d.enforcementLevel}`),
+                ["image-pinned:mandatory"],
+            );
         });
 
         it("turns an UnknownValueError into an advisory, like the policy server", async () => {
@@ -107,9 +126,20 @@ describe("pack runner", () => {
             const dev = await runPack([k8s(m)], { stack: "dev" });
             assert.equal(dev.diagnostics.length, 1);
             assert.equal(dev.diagnostics[0].enforcementLevel, "advisory");
-            assert.match(dev.diagnostics[0].message, new RegExp(`^can't run policy 'pod-security' from policy pack 'vmafx@v${PACK.version}' during preview: Pod Security not verified for 1 field\\(s\\)`));
-            const prod = await runPack([k8s(m)], { stack: "prod", config: parsePolicyConfig({ "namespace-labels": "disabled", "prod-egress": "disabled" }, "t") });
-            assert.deepEqual(prod.diagnostics.map((d) => `${d.policy}:${d.enforcementLevel}`), ["pod-security:mandatory"]);
+            assert.match(
+                dev.diagnostics[0].message,
+                new RegExp(
+                    `^can't run policy 'pod-security' from policy pack 'vmafx@v${PACK.version}' during preview: Pod Security not verified for 1 field\\(s\\)`,
+                ),
+            );
+            const prod = await runPack([k8s(m)], {
+                stack: "prod",
+                config: parsePolicyConfig({ "namespace-labels": "disabled", "prod-egress": "disabled" }, "t"),
+            });
+            assert.deepEqual(
+                prod.diagnostics.map((d) => `${d.policy}:${d.enforcementLevel}`),
+                ["pod-security:mandatory"],
+            );
             assert.match(prod.diagnostics[0].message, /spec\.template\.spec\.securityContext\.runAsNonRoot is unknown during preview/);
         });
 
@@ -124,9 +154,15 @@ describe("pack runner", () => {
             };
             const d = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { replicas: pulumi.runtime.unknownValue } };
             const run = await runPack([k8s(d)], { policies: [naive] });
-            assert.deepEqual(run.diagnostics.map((x) => [x.enforcementLevel, x.message]), [
-                ["advisory", `can't run policy 'naive' from policy pack 'vmafx@v${PACK.version}' during preview: string value at .spec.replicas can't be known during preview`],
-            ]);
+            assert.deepEqual(
+                run.diagnostics.map((x) => [x.enforcementLevel, x.message]),
+                [
+                    [
+                        "advisory",
+                        `can't run policy 'naive' from policy pack 'vmafx@v${PACK.version}' during preview: string value at .spec.replicas can't be known during preview`,
+                    ],
+                ],
+            );
         });
 
         it("prints violations the way pulumi preview does", async () => {

@@ -90,7 +90,10 @@ async function guarded(p: Policy, diagnostics: Diagnostic[], urn: string | undef
             });
             return;
         }
-        throw new Error(`Error validating ${urn ?? "stack"} with policy '${p.name}' from policy pack '${PACK.name}@v${PACK.version}': ${(e as Error).stack ?? e}`, { cause: e });
+        throw new Error(
+            `Error validating ${urn ?? "stack"} with policy '${p.name}' from policy pack '${PACK.name}@v${PACK.version}': ${(e as Error).stack ?? e}`,
+            { cause: e },
+        );
     }
 }
 
@@ -106,7 +109,13 @@ export async function runPack(resources: readonly PackResource[], options: RunOp
         const props = config.properties[p.name];
         const push = (urn: string | undefined) => (message: string, pinned?: string) => {
             const target = pinned ?? urn;
-            diagnostics.push({ policy: p.name, description: p.description, enforcementLevel: reportedLevel(level), message, ...(target ? { urn: target } : {}) });
+            diagnostics.push({
+                policy: p.name,
+                description: p.description,
+                enforcementLevel: reportedLevel(level),
+                message,
+                ...(target ? { urn: target } : {}),
+            });
         };
         if (isResourcePolicy(p) && p.validateResource) {
             const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];

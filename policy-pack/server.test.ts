@@ -110,17 +110,29 @@ describe("policy pack behind the real policy server", function () {
 
         const open = k8s(egressPolicy("open", [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }]));
         const stackReq = new pb.AnalyzeStackRequest();
-        stackReq.setResourcesList([namespace("shop"), defaultDenyPolicy(), workload("Deployment", { name: "web" })].map((m) => analyzerResource(k8s(m))).concat([analyzerResource(open)]));
+        stackReq.setResourcesList(
+            [namespace("shop"), defaultDenyPolicy(), workload("Deployment", { name: "web" })]
+                .map((m) => analyzerResource(k8s(m)))
+                .concat([analyzerResource(open)]),
+        );
         const stackDiags = diagnostics(await call(prod.client, "analyzeStack", stackReq));
         assert.equal(stackDiags.length, 1, stackDiags.join("\n"));
-        assert.match(stackDiags[0], new RegExp(`^mandatory prod-egress ${open.urn.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&")}: NetworkPolicy shop/open .* spec\\.egress\\[0\\]\\.to\\[0\\]\\.ipBlock\\.cidr = "0\\.0\\.0\\.0/0"`));
+        assert.match(
+            stackDiags[0],
+            new RegExp(
+                `^mandatory prod-egress ${open.urn.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&")}: NetworkPolicy shop/open .* spec\\.egress\\[0\\]\\.to\\[0\\]\\.ipBlock\\.cidr = "0\\.0\\.0\\.0/0"`,
+            ),
+        );
 
         const unknown = workload("Deployment", { name: "web" });
         podSpecOf(unknown).securityContext.runAsNonRoot = pulumi.runtime.unknownValue;
         const unknownReq = new pb.AnalyzeStackRequest();
         unknownReq.setResourcesList([namespace("shop"), defaultDenyPolicy(), unknown].map((m) => analyzerResource(k8s(m))));
         const unknownDiags = diagnostics(await call(prod.client, "analyzeStack", unknownReq));
-        assert.deepEqual(unknownDiags.map((d) => d.split(" ").slice(0, 2).join(" ")), ["mandatory pod-security"]);
+        assert.deepEqual(
+            unknownDiags.map((d) => d.split(" ").slice(0, 2).join(" ")),
+            ["mandatory pod-security"],
+        );
         assert.match(unknownDiags[0], /spec\.template\.spec\.securityContext\.runAsNonRoot is unknown during preview, so Pod Security cannot be verified/);
 
         const latest = workload("Pod", { name: "p" });

@@ -63,7 +63,11 @@ export function loadStackArgs(componentName: string, source: ConfigSource = runt
         if (namespace !== CONFIG_NAMESPACE) {
             if (namespace && !OTHER_NAMESPACES.includes(namespace) && editDistance(namespace, CONFIG_NAMESPACE) <= 2) {
                 const key = fullKey.slice(namespace.length + 1);
-                issues.push({ path: [fullKey], value: all[fullKey], message: `the namespace "${namespace}" is not one this program reads; did you mean ${PREFIX}${key}?` });
+                issues.push({
+                    path: [fullKey],
+                    value: all[fullKey],
+                    message: `the namespace "${namespace}" is not one this program reads; did you mean ${PREFIX}${key}?`,
+                });
             }
             continue;
         }
@@ -91,7 +95,11 @@ export function loadStackArgs(componentName: string, source: ConfigSource = runt
     if (rclone) {
         const storage = (args.storage ?? {}) as Record<string, unknown>;
         if (storage.rcloneConfig !== undefined) {
-            issues.push({ path: [`${PREFIX}storage`, "rcloneConfig"], value: "(set)", message: `set the rclone config only once, as the secret key ${PREFIX}${RCLONE_CONFIG_KEY}` });
+            issues.push({
+                path: [`${PREFIX}storage`, "rcloneConfig"],
+                value: "(set)",
+                message: `set the rclone config only once, as the secret key ${PREFIX}${RCLONE_CONFIG_KEY}`,
+            });
         } else {
             args.storage = { ...storage, rcloneConfig: rclone };
         }

@@ -247,10 +247,17 @@ describe("args schema", function () {
         it("a pulumi.Input<string> field takes a string or an Output, nothing else", () => {
             assert.deepEqual(problems({ storage: { rcloneConfig: pulumi.secret("[s3]\ntype = s3\n") } }), []);
             assert.deepEqual(problems({ storage: { rcloneConfig: "[s3]\ntype = s3\n" } }), []);
-            assert.deepEqual(problems({ storage: { rcloneConfig: 5 } }), ["vmafx:storage.rcloneConfig = 5: must be a string"], "stack config cannot hold an Output, so none is offered");
+            assert.deepEqual(
+                problems({ storage: { rcloneConfig: 5 } }),
+                ["vmafx:storage.rcloneConfig = 5: must be a string"],
+                "stack config cannot hold an Output, so none is offered",
+            );
             const fromProgram = (args: unknown) => assert.throws(() => validateArgs("vmafx", args, "args."), VmafxArgsError);
             fromProgram({ storage: { rcloneConfig: 5 } });
-            assert.throws(() => validateArgs("vmafx", { storage: { rcloneConfig: 5 } }, "args."), /args\.storage\.rcloneConfig = 5: must be a string or a Pulumi Output/);
+            assert.throws(
+                () => validateArgs("vmafx", { storage: { rcloneConfig: 5 } }, "args."),
+                /args\.storage\.rcloneConfig = 5: must be a string or a Pulumi Output/,
+            );
             assert.throws(
                 () => validateArgs("vmafx", { storage: { rcloneConfig: { __pulumiOutput: false } } }, "args."),
                 /args\.storage\.rcloneConfig = \{"__pulumiOutput":false\}: must be a string or a Pulumi Output/,

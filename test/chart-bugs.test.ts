@@ -11,8 +11,15 @@ describe("chart bugs (chart.md §9) are fixed", () => {
     it("§9.1 server selector overlap: server Service, workload and PDB select server pods only", () => {
         const m = planFor({ node: { enabled: true }, operator: { enabled: true }, podDisruptionBudget: { enabled: true }, smokeTest: { enabled: true } });
         const pods = podTemplates(m);
-        for (const sel of [find(m, "Service", "vmafx").spec.selector, find(m, "Deployment", "vmafx").spec.selector.matchLabels, find(m, "PodDisruptionBudget", "vmafx").spec.selector.matchLabels]) {
-            assert.deepEqual(pods.filter((p) => matches(sel, p.metadata.labels)).map((p) => p.owner), ["Deployment/vmafx"]);
+        for (const sel of [
+            find(m, "Service", "vmafx").spec.selector,
+            find(m, "Deployment", "vmafx").spec.selector.matchLabels,
+            find(m, "PodDisruptionBudget", "vmafx").spec.selector.matchLabels,
+        ]) {
+            assert.deepEqual(
+                pods.filter((p) => matches(sel, p.metadata.labels)).map((p) => p.owner),
+                ["Deployment/vmafx"],
+            );
         }
     });
 
@@ -85,7 +92,12 @@ describe("chart bugs (chart.md §9) are fixed", () => {
     });
 
     it("§9.14 default swallows legal zeros: 0 replicas, 0 grace, 0 ttl and maxUnavailable 0 are kept", () => {
-        const m = planFor({ node: { enabled: true, replicas: 0 }, operator: { enabled: true, replicas: 0 }, terminationGracePeriodSeconds: 0, podDisruptionBudget: { enabled: true, maxUnavailable: "0" } });
+        const m = planFor({
+            node: { enabled: true, replicas: 0 },
+            operator: { enabled: true, replicas: 0 },
+            terminationGracePeriodSeconds: 0,
+            podDisruptionBudget: { enabled: true, maxUnavailable: "0" },
+        });
         assert.equal(find(m, "Deployment", "vmafx-node").spec.replicas, 0);
         assert.equal(find(m, "Deployment", "vmafx-operator").spec.replicas, 0);
         assert.equal(find(m, "Deployment", "vmafx").spec.template.spec.terminationGracePeriodSeconds, 0);
@@ -111,7 +123,8 @@ describe("chart bugs (chart.md §9) are fixed", () => {
     it("§9.19 controller address pointed at a Service that does not exist: set only when given", () => {
         const none = find(planFor({ node: { enabled: true } }), "Deployment", "vmafx-node").spec.template.spec.containers[0];
         assert.equal(env(none, "VMAFX_CONTROLLER_ADDR"), undefined);
-        const given = find(planFor({ node: { enabled: true, controllerAddr: "vmafx-controller.ctl.svc:9090" } }), "Deployment", "vmafx-node").spec.template.spec.containers[0];
+        const given = find(planFor({ node: { enabled: true, controllerAddr: "vmafx-controller.ctl.svc:9090" } }), "Deployment", "vmafx-node").spec.template.spec
+            .containers[0];
         assert.equal(env(given, "VMAFX_CONTROLLER_ADDR").value, "vmafx-controller.ctl.svc:9090");
         assert.equal(env(given, "VMAFX_GRPC_LISTEN").value, ":50052");
     });
@@ -123,7 +136,11 @@ describe("chart bugs (chart.md §9) are fixed", () => {
     });
 
     it("§9.24 operator gaps: pull secrets and scheduling reach the operator, >1 replica needs leader election", () => {
-        const m = planFor({ operator: { enabled: true, replicas: 2, leaderElect: true }, imagePullSecrets: ["regcred"], scheduling: { nodeSelector: { pool: "system" } } });
+        const m = planFor({
+            operator: { enabled: true, replicas: 2, leaderElect: true },
+            imagePullSecrets: ["regcred"],
+            scheduling: { nodeSelector: { pool: "system" } },
+        });
         const pod = find(m, "Deployment", "vmafx-operator").spec.template.spec;
         assert.deepEqual(pod.imagePullSecrets, [{ name: "regcred" }]);
         assert.deepEqual(pod.nodeSelector, { pool: "system" });
@@ -133,7 +150,10 @@ describe("chart bugs (chart.md §9) are fixed", () => {
 
     it("§9.25 service accounts: no token for RBAC-less pods, operator account independent of serviceAccount.create", () => {
         const m = planFor({ node: { enabled: true }, operator: { enabled: true }, serviceAccount: { create: false } });
-        assert.deepEqual(byKind(m, "ServiceAccount").map((s) => s.metadata.name), ["vmafx-operator"]);
+        assert.deepEqual(
+            byKind(m, "ServiceAccount").map((s) => s.metadata.name),
+            ["vmafx-operator"],
+        );
         for (const pod of podTemplates(m)) {
             const isOperator = pod.owner === "Deployment/vmafx-operator";
             assert.equal(pod.spec.automountServiceAccountToken, isOperator, pod.owner);

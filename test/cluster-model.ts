@@ -84,7 +84,7 @@ function endpoints(model: Model, end: FlowEnd, index: number): { label: string; 
                     return { label: `${p.description} ${ip}`, endpoint: { kind: "ip", ip } as IpEndpoint };
                 }
                 const nsLabels = p.namespaceSelector?.matchLabels ?? {};
-                const ns = p.namespaceSelector ? nsLabels["kubernetes.io/metadata.name"] ?? `peer-${index}-${i}` : model.namespace;
+                const ns = p.namespaceSelector ? (nsLabels["kubernetes.io/metadata.name"] ?? `peer-${index}-${i}`) : model.namespace;
                 const labels = p.podSelector.matchLabels ?? {};
                 return { label: `${p.description} (${ns})`, endpoint: podIn(model, ns, labels, nsLabels) };
             });
@@ -98,7 +98,13 @@ export function probesOf(model: Model, flows: Flow[]): Probe[] {
         for (const from of endpoints(model, flow.from, i)) {
             for (const to of endpoints(model, flow.to, i)) {
                 for (const p of flow.ports) {
-                    probes.push({ label: `${flow.id}: ${from.label} -> ${to.label} ${p.protocol}/${p.port}`, from: from.endpoint, to: to.endpoint, port: p.port, protocol: p.protocol });
+                    probes.push({
+                        label: `${flow.id}: ${from.label} -> ${to.label} ${p.protocol}/${p.port}`,
+                        from: from.endpoint,
+                        to: to.endpoint,
+                        port: p.port,
+                        protocol: p.protocol,
+                    });
                 }
             }
         }

@@ -24,8 +24,16 @@ function run(args: string[]) {
     return { ...r, modules };
 }
 
-const noTsNode = (modules: string[]) => assert.deepEqual(modules.filter((m) => /[/\\](ts-node|typescript)[/\\]/.test(m) && /ts-node/.test(m)), []);
-const noPulumi = (modules: string[]) => assert.deepEqual(modules.filter((m) => /[/\\]@pulumi[/\\]/.test(m)), []);
+const noTsNode = (modules: string[]) =>
+    assert.deepEqual(
+        modules.filter((m) => /[/\\](ts-node|typescript)[/\\]/.test(m) && /ts-node/.test(m)),
+        [],
+    );
+const noPulumi = (modules: string[]) =>
+    assert.deepEqual(
+        modules.filter((m) => /[/\\]@pulumi[/\\]/.test(m)),
+        [],
+    );
 
 describe("user-facing commands run compiled JavaScript, never ts-node", function () {
     this.timeout(180000);
@@ -53,7 +61,14 @@ describe("user-facing commands run compiled JavaScript, never ts-node", function
         assert.match(r.stdout, /^rendered \d+ objects of stack prod/);
         noTsNode(r.modules);
         noPulumi(r.modules);
-        fs.copyFileSync(path.join(out, "prod", fs.readdirSync(path.join(out, "prod")).find((f) => f.includes("deployment-"))!), manifest);
+        fs.copyFileSync(
+            path.join(
+                out,
+                "prod",
+                fs.readdirSync(path.join(out, "prod")).find((f) => f.includes("deployment-"))!,
+            ),
+            manifest,
+        );
     });
 
     it("vmafx-policy psa: works without ts-node and loads no @pulumi module", () => {

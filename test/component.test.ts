@@ -29,12 +29,18 @@ describe("VmafxStack", () => {
                 const name = c.component ?? "vmafx";
                 const { registered } = await registerComponent(c.args, name);
                 const component = registered.filter((r) => !r.custom);
-                assert.deepEqual(component.map((r) => [r.type, r.name]), [["vmafx:index:VmafxStack", name]]);
+                assert.deepEqual(
+                    component.map((r) => [r.type, r.name]),
+                    [["vmafx:index:VmafxStack", name]],
+                );
                 const children = registered.filter((r) => r.custom);
                 assert.deepEqual(children.map((r) => `${r.inputs.kind}/${r.inputs.metadata.name}`).sort(), c.inventory);
                 for (const child of children) {
                     assert.ok(child.name.startsWith(`${name}-`), `child ${child.name} is not prefixed by the component name`);
-                    assert.equal(child.type, `kubernetes:${child.inputs.apiVersion.includes("/") ? child.inputs.apiVersion : `core/${child.inputs.apiVersion}`}:${child.inputs.kind}`);
+                    assert.equal(
+                        child.type,
+                        `kubernetes:${child.inputs.apiVersion.includes("/") ? child.inputs.apiVersion : `core/${child.inputs.apiVersion}`}:${child.inputs.kind}`,
+                    );
                 }
                 assert.deepEqual(inventory(planFor(c.args, name)), c.inventory);
             });
@@ -53,11 +59,18 @@ describe("VmafxStack", () => {
                     assert.deepEqual(tmp, { name: "tmp", emptyDir: {} }, pod.owner);
                     for (const { container } of containersOf(pod.spec)) {
                         assert.deepEqual(container.securityContext, EXPECTED_CONTAINER_SC, `${pod.owner} container ${container.name}`);
-                        assert.ok(container.volumeMounts.some((m: any) => m.name === "tmp" && m.mountPath === "/tmp"), `${pod.owner}: /tmp not writable`);
+                        assert.ok(
+                            container.volumeMounts.some((m: any) => m.name === "tmp" && m.mountPath === "/tmp"),
+                            `${pod.owner}: /tmp not writable`,
+                        );
                     }
                     for (const version of ["latest", "v1.33", "v1.25"]) {
                         const result = evaluatePod(pod, "restricted", version);
-                        assert.deepEqual(result.violations.map((v) => `${v.check}: ${v.reason}`), [], `${pod.owner} at ${version}`);
+                        assert.deepEqual(
+                            result.violations.map((v) => `${v.check}: ${v.reason}`),
+                            [],
+                            `${pod.owner} at ${version}`,
+                        );
                     }
                 }
             });
@@ -74,7 +87,14 @@ describe("VmafxStack", () => {
         });
 
         it("a Localhost seccomp profile reaches pod and containers with its path", () => {
-            const pods = podTemplates(planFor({ security: { pod: { seccompProfileType: "Localhost", seccompLocalhostProfile: "profiles/vmafx.json" }, container: { seccompProfileType: "Localhost" } } }));
+            const pods = podTemplates(
+                planFor({
+                    security: {
+                        pod: { seccompProfileType: "Localhost", seccompLocalhostProfile: "profiles/vmafx.json" },
+                        container: { seccompProfileType: "Localhost" },
+                    },
+                }),
+            );
             for (const pod of pods) {
                 assert.deepEqual(pod.spec.securityContext.seccompProfile, { type: "Localhost", localhostProfile: "profiles/vmafx.json" });
                 for (const { container } of containersOf(pod.spec)) {
@@ -114,7 +134,10 @@ describe("VmafxStack", () => {
                     assert.ok(!("app.kubernetes.io/version" in s.selector), `${s.owner} selects on the version label`);
                 }
                 for (const m of manifests.filter((x) => ["Deployment", "StatefulSet"].includes(x.kind))) {
-                    assert.ok(matches(m.spec.selector.matchLabels, m.spec.template.metadata.labels), `${m.kind}/${m.metadata.name} does not select its own pods`);
+                    assert.ok(
+                        matches(m.spec.selector.matchLabels, m.spec.template.metadata.labels),
+                        `${m.kind}/${m.metadata.name} does not select its own pods`,
+                    );
                 }
             });
         }
@@ -197,10 +220,16 @@ describe("VmafxStack", () => {
             const m = planFor({ operator: { enabled: true } });
             const cr = byKind(m, "ClusterRole")[0];
             const resources = cr.rules.flatMap((r: any) => r.resources);
-            assert.deepEqual(resources.filter((r: string) => !r.includes("/")), ["vmafxjobs", "vmafxnodes", "vmafxmodeltrainings"]);
+            assert.deepEqual(
+                resources.filter((r: string) => !r.includes("/")),
+                ["vmafxjobs", "vmafxnodes", "vmafxmodeltrainings"],
+            );
             assert.ok(!resources.includes("vmafxtenants"), "tenants are read by the controller only (ADR-1592)");
             const role = byKind(m, "Role")[0];
-            assert.deepEqual(role.rules.map((r: any) => r.resources[0]), ["pods", "events", "leases"]);
+            assert.deepEqual(
+                role.rules.map((r: any) => r.resources[0]),
+                ["pods", "events", "leases"],
+            );
             const crb = byKind(m, "ClusterRoleBinding")[0];
             assert.deepEqual(crb.subjects, [{ kind: "ServiceAccount", name: "vmafx-operator", namespace: "vmafx" }]);
             const op = byKind(m, "Deployment").find((d) => d.metadata.name === "vmafx-operator") as ManifestView;
@@ -217,8 +246,21 @@ describe("VmafxStack", () => {
         });
 
         it("ingress routes every host path to the server Service's http port", () => {
-            const ing = byKind(planFor({ ingress: { enabled: true, hosts: [{ host: "vmafx.example.com", paths: [{ path: "/v1" }] }], tls: [{ hosts: ["vmafx.example.com"], secretName: "vmafx-tls" }] } }), "Ingress")[0];
-            assert.deepEqual(ing.spec.rules[0].http.paths[0], { path: "/v1", pathType: "Prefix", backend: { service: { name: "vmafx", port: { name: "http" } } } });
+            const ing = byKind(
+                planFor({
+                    ingress: {
+                        enabled: true,
+                        hosts: [{ host: "vmafx.example.com", paths: [{ path: "/v1" }] }],
+                        tls: [{ hosts: ["vmafx.example.com"], secretName: "vmafx-tls" }],
+                    },
+                }),
+                "Ingress",
+            )[0];
+            assert.deepEqual(ing.spec.rules[0].http.paths[0], {
+                path: "/v1",
+                pathType: "Prefix",
+                backend: { service: { name: "vmafx", port: { name: "http" } } },
+            });
             assert.deepEqual(ing.spec.tls, [{ hosts: ["vmafx.example.com"], secretName: "vmafx-tls" }]);
         });
     });

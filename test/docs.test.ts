@@ -34,6 +34,9 @@ describe("generated docs", () => {
         assert.match(doc, /^## Pod security$/m);
         assert.match(doc, /\| container \| `securityContext.allowPrivilegeEscalation` \| `false` \| allowPrivilegeEscalation \(restricted\) \|/);
         assert.match(doc, /^## NetworkPolicy$/m);
-        assert.match(doc, /\| `vmafx-node-to-object-store-egress` \| Egress \| node pods \| object store 10\.20\.0\.0\/16 except 10\.20\.128\.0\/20; object store fd00:20::\/48 \| TCP 443 \|/);
+        assert.match(
+            doc,
+            /\| `vmafx-node-to-object-store-egress` \| Egress \| node pods \| object store 10\.20\.0\.0\/16 except 10\.20\.128\.0\/20; object store fd00:20::\/48 \| TCP 443 \|/,
+        );
     });
 });

@@ -52,7 +52,10 @@ describe("VmafxStack: Input<T> args wired from other resources", function () {
             node: { enabled: true, nodeSelector: { pool: pulumi.secret("gpu-a") } },
             networkPolicy: {
                 enabled: true,
-                nodeToObjectStore: { ports: [pulumi.output(8443)], destinations: [{ cidr: pulumi.output("10.20.0.0/16"), except: [pulumi.output("10.20.128.0/20")] }] },
+                nodeToObjectStore: {
+                    ports: [pulumi.output(8443)],
+                    destinations: [{ cidr: pulumi.output("10.20.0.0/16"), except: [pulumi.output("10.20.128.0/20")] }],
+                },
             },
         });
         assert.equal(await settle(c.serviceUrl), "http://vmafx.media.svc:8080");
@@ -64,7 +67,9 @@ describe("VmafxStack: Input<T> args wired from other resources", function () {
         assert.equal(ns.metadata.labels.team, "video");
         for (const o of all.filter((x) => x.kind !== "Namespace")) assert.equal(o.metadata.namespace, "media", `${o.kind}/${o.metadata.name}`);
         const egress = all.find((o) => o.metadata.name === "vmafx-node-to-object-store-egress")!;
-        assert.deepEqual(egress.spec.egress, [{ to: [{ ipBlock: { cidr: "10.20.0.0/16", except: ["10.20.128.0/20"] } }], ports: [{ protocol: "TCP", port: 8443 }] }]);
+        assert.deepEqual(egress.spec.egress, [
+            { to: [{ ipBlock: { cidr: "10.20.0.0/16", except: ["10.20.128.0/20"] } }], ports: [{ protocol: "TCP", port: 8443 }] },
+        ]);
         const dns = all.find((o) => o.metadata.name === "vmafx-default-deny");
         assert.ok(dns, "the bundle's default-deny exists");
         const server = all.find((o) => o.kind === "Deployment" && o.metadata.name === "vmafx")!;
@@ -106,7 +111,10 @@ describe("VmafxStack: Input<T> args wired from other resources", function () {
 
     it("plain values keep working and a bad plain value still fails before anything is registered", async () => {
         const registered = await register({});
-        assert.throws(() => new VmafxStack("vmafx", { networkPolicy: { enabled: true, nodeToObjectStore: { destinations: [{ cidr: "10.20.128.5/20" }] } } }), /host bits are set/);
+        assert.throws(
+            () => new VmafxStack("vmafx", { networkPolicy: { enabled: true, nodeToObjectStore: { destinations: [{ cidr: "10.20.128.5/20" }] } } }),
+            /host bits are set/,
+        );
         await (pulumi.runtime as any).waitForRPCs();
         assert.equal(registered.length, 0);
     });
@@ -125,7 +133,12 @@ describe("VmafxStack: Input<T> args wired from other resources", function () {
         await (pulumi.runtime as any).waitForRPCs();
         const egress = objects(registered).find((o) => o.metadata.name === "vmafx-node-to-object-store-egress")!;
         assert.equal(egress.spec.egress[0].to[0].ipBlock.cidr, pulumi.runtime.unknownValue, "unknown at preview, as the engine sends it");
-        const resources = registered.map((r) => ({ type: r.type, name: r.name, urn: `urn:pulumi:prod::vmafx::${r.type}::${r.name}`, props: asPolicyInputs(r.inputs) }));
+        const resources = registered.map((r) => ({
+            type: r.type,
+            name: r.name,
+            urn: `urn:pulumi:prod::vmafx::${r.type}::${r.name}`,
+            props: asPolicyInputs(r.inputs),
+        }));
         const { diagnostics } = await runPack(resources, { stack: "prod" });
         const closed = diagnostics.filter((d) => d.policy === "prod-egress" && d.enforcementLevel === "mandatory");
         assert.ok(closed.length > 0, JSON.stringify(diagnostics, null, 1));

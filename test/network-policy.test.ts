@@ -44,7 +44,12 @@ const ALWAYS_DENIED: Denied[] = [
     { label: "another namespace -> node metrics 9090", from: stranger, to: pod("node"), port: 9090 },
     { label: "another namespace -> operator metrics 8080", from: stranger, to: pod("operator"), port: 8080 },
     { label: "a non-release pod of the namespace -> node grpc 50052", from: neighbour, to: pod("node"), port: 50052 },
-    { label: "server -> DNS on a non-DNS port (kube-dns:8080)", from: pod("server"), to: (m) => podIn(m, "kube-system", { "k8s-app": "kube-dns" }, { "kubernetes.io/metadata.name": "kube-system" }), port: 8080 },
+    {
+        label: "server -> DNS on a non-DNS port (kube-dns:8080)",
+        from: pod("server"),
+        to: (m) => podIn(m, "kube-system", { "k8s-app": "kube-dns" }, { "kubernetes.io/metadata.name": "kube-system" }),
+        port: 8080,
+    },
     { label: "node -> another namespace's pod", from: pod("node"), to: stranger, port: 443 },
 ];
 
@@ -57,14 +62,34 @@ const PROD_DENIED: Denied[] = [
     { label: "operator -> object store 10.20.0.10:443", from: pod("operator"), to: ip("10.20.0.10"), port: 443 },
     { label: "operator -> the internet 8.8.8.8:443", from: pod("operator"), to: ip("8.8.8.8"), port: 443 },
     { label: "operator -> apiserver range on port 80", from: pod("operator"), to: ip("10.0.0.1"), port: 80 },
-    { label: "Prometheus from another namespace label set -> node metrics", from: (m) => podIn(m, "tenant-b", { "app.kubernetes.io/name": "prometheus" }, {}, "tenant-b/prometheus"), to: pod("node"), port: 9090 },
-    { label: "monitoring namespace, not Prometheus -> node metrics", from: (m) => podIn(m, "monitoring", { app: "grafana" }, { "kubernetes.io/metadata.name": "monitoring" }), to: pod("node"), port: 9090 },
-    { label: "another ingress-nginx pod label -> server http", from: (m) => podIn(m, "ingress-nginx", { app: "admission" }, { "kubernetes.io/metadata.name": "ingress-nginx" }), to: pod("server"), port: 8080 },
+    {
+        label: "Prometheus from another namespace label set -> node metrics",
+        from: (m) => podIn(m, "tenant-b", { "app.kubernetes.io/name": "prometheus" }, {}, "tenant-b/prometheus"),
+        to: pod("node"),
+        port: 9090,
+    },
+    {
+        label: "monitoring namespace, not Prometheus -> node metrics",
+        from: (m) => podIn(m, "monitoring", { app: "grafana" }, { "kubernetes.io/metadata.name": "monitoring" }),
+        to: pod("node"),
+        port: 9090,
+    },
+    {
+        label: "another ingress-nginx pod label -> server http",
+        from: (m) => podIn(m, "ingress-nginx", { app: "admission" }, { "kubernetes.io/metadata.name": "ingress-nginx" }),
+        to: pod("server"),
+        port: 8080,
+    },
 ];
 
 const STACKS: { name: string; stack: string; overrides: Record<string, unknown>; denied: Denied[] }[] = [
     // Dev keeps policies off by default; with them on, the chart's permissive egress defaults apply.
-    { name: "dev (networkPolicy.enabled=true, operator on)", stack: "dev", overrides: { networkPolicy: { enabled: true }, operator: { enabled: true } }, denied: ALWAYS_DENIED },
+    {
+        name: "dev (networkPolicy.enabled=true, operator on)",
+        stack: "dev",
+        overrides: { networkPolicy: { enabled: true }, operator: { enabled: true } },
+        denied: ALWAYS_DENIED,
+    },
     { name: "prod", stack: "prod", overrides: {}, denied: PROD_DENIED },
 ];
 
@@ -96,7 +121,9 @@ describe("NetworkPolicy bundle", () => {
                     for (const direction of ["ingress", "egress"] as const) {
                         const rules = policy.spec[direction] ?? [];
                         rules.forEach((_, ri) => {
-                            const without = policies.map((p, i) => (i !== pi ? p : { ...p, spec: { ...p.spec, [direction]: rules.filter((__, j) => j !== ri) } }));
+                            const without = policies.map((p, i) =>
+                                i !== pi ? p : { ...p, spec: { ...p.spec, [direction]: rules.filter((__, j) => j !== ri) } },
+                            );
                             const reduced: Model = { ...model, cluster: { ...model.cluster, policies: without } };
                             const broken = probes.filter((p: Probe) => !allowed(reduced, p));
                             assert.ok(broken.length > 0, `${policy.metadata.name} ${direction}[${ri}] is not needed by any intended flow`);
@@ -119,7 +146,8 @@ describe("NetworkPolicy bundle", () => {
                         for (const peer of rule.to ?? []) {
                             if (!peer.ipBlock) continue;
                             const cidr = parseCidr(peer.ipBlock.cidr)!;
-                            for (const e of peer.ipBlock.except ?? []) assert.ok(cidrStrictlyContains(cidr, parseCidr(e)!), `${e} not inside ${peer.ipBlock.cidr}`);
+                            for (const e of peer.ipBlock.except ?? [])
+                                assert.ok(cidrStrictlyContains(cidr, parseCidr(e)!), `${e} not inside ${peer.ipBlock.cidr}`);
                         }
                     }
                 }
@@ -148,7 +176,9 @@ describe("NetworkPolicy bundle", () => {
         it("an empty destination list renders no rule (denied), never an allow-all", () => {
             const m = planFor({ node: { enabled: true }, networkPolicy: { enabled: true, nodeToObjectStore: { destinations: [] } } });
             assert.ok(!m.some((x) => x.metadata.name.includes("node-to-object-store")));
-            const ctx = makeContext(validateArgs("vmafx", { node: { enabled: true }, networkPolicy: { enabled: true, nodeToObjectStore: { destinations: [] } } }, "args."));
+            const ctx = makeContext(
+                validateArgs("vmafx", { node: { enabled: true }, networkPolicy: { enabled: true, nodeToObjectStore: { destinations: [] } } }, "args."),
+            );
             const model = modelOf(m, ctx);
             assert.equal(allowed(model, { from: model.release.get("node")!, to: { kind: "ip", ip: "203.0.113.10" }, port: 443, protocol: "TCP" }), false);
         });
@@ -161,7 +191,10 @@ describe("NetworkPolicy bundle", () => {
 
         it("§9.5 wrong port in allow-controller-to-node: the server reaches the node's real gRPC port, also when it is changed", () => {
             const custom = planFor({ node: { enabled: true, grpcPort: 50100 }, networkPolicy: { enabled: true } });
-            for (const [manifests, port] of [[m, 50052], [custom, 50100]] as const) {
+            for (const [manifests, port] of [
+                [m, 50052],
+                [custom, 50100],
+            ] as const) {
                 const egress = find(manifests, "NetworkPolicy", "vmafx-server-to-node-egress");
                 const ingress = find(manifests, "NetworkPolicy", "vmafx-server-to-node-ingress");
                 assert.deepEqual(egress.spec.egress[0].ports, [{ protocol: "TCP", port }]);
@@ -188,14 +221,27 @@ describe("NetworkPolicy bundle", () => {
         it("§9.8 except applied to every CIDR, empty cidrs opened everything: each destination has its own except list", () => {
             const mm = planFor({
                 node: { enabled: true },
-                networkPolicy: { enabled: true, nodeToObjectStore: { destinations: [{ cidr: "203.0.113.0/24" }, { cidr: "10.20.0.0/16", except: ["10.20.128.0/20"] }] } },
+                networkPolicy: {
+                    enabled: true,
+                    nodeToObjectStore: { destinations: [{ cidr: "203.0.113.0/24" }, { cidr: "10.20.0.0/16", except: ["10.20.128.0/20"] }] },
+                },
             });
             const to = find(mm, "NetworkPolicy", "vmafx-node-to-object-store-egress").spec.egress[0].to;
             assert.deepEqual(to, [{ ipBlock: { cidr: "203.0.113.0/24" } }, { ipBlock: { cidr: "10.20.0.0/16", except: ["10.20.128.0/20"] } }]);
         });
 
         it("§9.9 default-deny missed required flows: Prometheus in another namespace scrapes server, node and operator", () => {
-            const a = { node: { enabled: true }, operator: { enabled: true }, networkPolicy: { enabled: true, metrics: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { app: "prometheus" } } } } };
+            const a = {
+                node: { enabled: true },
+                operator: { enabled: true },
+                networkPolicy: {
+                    enabled: true,
+                    metrics: {
+                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+                        podSelector: { matchLabels: { app: "prometheus" } },
+                    },
+                },
+            };
             const mm = planFor(a);
             const model = modelOf(mm, makeContext(validateArgs("vmafx", a, "args.")));
             const prom = podIn(model, "monitoring", { app: "prometheus" }, { "kubernetes.io/metadata.name": "monitoring" });
@@ -203,16 +249,27 @@ describe("NetworkPolicy bundle", () => {
             assert.equal(allowed(model, { from: prom, to: model.release.get("server")!, port: 8080, protocol: "TCP" }), true);
             assert.equal(allowed(model, { from: prom, to: model.release.get("operator")!, port: 8080, protocol: "TCP" }), true);
             const apiserver = find(mm, "NetworkPolicy", "vmafx-operator-to-apiserver-egress");
-            assert.deepEqual(apiserver.spec.egress[0].ports.map((p: any) => p.port), [443, 6443]);
+            assert.deepEqual(
+                apiserver.spec.egress[0].ports.map((p: any) => p.port),
+                [443, 6443],
+            );
         });
 
         it("§9.10 DNS hard-wired to CoreDNS labels: selectors are configurable and NodeLocal DNSCache can be allowed", () => {
-            const a = { networkPolicy: { enabled: true, dns: { podSelector: { matchLabels: { "app.kubernetes.io/name": "coredns" } }, nodeLocalDnsIp: "169.254.20.10" } } };
+            const a = {
+                networkPolicy: {
+                    enabled: true,
+                    dns: { podSelector: { matchLabels: { "app.kubernetes.io/name": "coredns" } }, nodeLocalDnsIp: "169.254.20.10" },
+                },
+            };
             const mm = planFor(a);
             const dns = find(mm, "NetworkPolicy", "vmafx-dns-egress");
             assert.deepEqual(dns.spec.egress[0].to[0].podSelector, { matchLabels: { "app.kubernetes.io/name": "coredns" } });
             assert.deepEqual(dns.spec.egress[0].to[1], { ipBlock: { cidr: "169.254.20.10/32" } });
-            assert.deepEqual(dns.spec.egress[0].ports, [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
+            assert.deepEqual(dns.spec.egress[0].ports, [
+                { protocol: "UDP", port: 53 },
+                { protocol: "TCP", port: 53 },
+            ]);
             const model = modelOf(mm, makeContext(validateArgs("vmafx", a, "args.")));
             assert.equal(allowed(model, { from: model.release.get("server")!, to: { kind: "ip", ip: "169.254.20.10" }, port: 53, protocol: "UDP" }), true);
             assert.equal(allowed(model, { from: model.release.get("server")!, to: { kind: "ip", ip: "169.254.169.254" }, port: 53, protocol: "UDP" }), false);
@@ -222,7 +279,10 @@ describe("NetworkPolicy bundle", () => {
 
 describe("NetworkPolicy bundle without namespace-wide HTTP ingress", () => {
     it("the smoke test and an in-namespace scraper then get their own ingress rules", () => {
-        const a = { smokeTest: { enabled: true }, networkPolicy: { enabled: true, httpIngress: { enabled: false }, metrics: { podSelector: { matchLabels: { app: "prometheus" } } } } };
+        const a = {
+            smokeTest: { enabled: true },
+            networkPolicy: { enabled: true, httpIngress: { enabled: false }, metrics: { podSelector: { matchLabels: { app: "prometheus" } } } },
+        };
         const m = planFor(a);
         const ctx = makeContext(validateArgs("vmafx", a, "args."));
         assert.ok(find(m, "NetworkPolicy", "vmafx-smoke-test-to-server-ingress"));

@@ -14,7 +14,11 @@ function declaredProperties(): Map<string, string[]> {
     const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
     const out = new Map<string, string[]>();
     source.forEachChild((n) => {
-        if (ts.isInterfaceDeclaration(n)) out.set(n.name.text, n.members.filter(ts.isPropertySignature).map((m) => (m.name as ts.Identifier).text));
+        if (ts.isInterfaceDeclaration(n))
+            out.set(
+                n.name.text,
+                n.members.filter(ts.isPropertySignature).map((m) => (m.name as ts.Identifier).text),
+            );
     });
     return out;
 }
@@ -68,7 +72,10 @@ describe("component package", function () {
         assert.equal(block.properties.cidr.plain, undefined, "the CIDR takes an Input (an Output of another resource)");
         assert.equal(block.properties.except.items.type, "string");
         assert.equal(block.properties.except.items.plain, undefined);
-        assert.deepEqual(schema.types["vmafx:index:WorkloadKind"].enum.map((e: any) => e.value), ["Deployment", "StatefulSet", "Job"]);
+        assert.deepEqual(
+            schema.types["vmafx:index:WorkloadKind"].enum.map((e: any) => e.value),
+            ["Deployment", "StatefulSet", "Job"],
+        );
     });
 
     it("the outputs are the component's public Output fields", () => {

@@ -70,18 +70,33 @@ describe("policy pack on the dev and prod stacks", function () {
     it("prod with the object-store destination 0.0.0.0/0 is blocked, naming policy, resource and field", async () => {
         const resources = await stackResources("prod", prodVariant(dir, "prod-open", [{ cidr: "0.0.0.0/0" }]));
         const ds = await judge("prod", resources);
-        assert.deepEqual(ds.map((d) => `${d.enforcementLevel} ${d.policy}`), ["mandatory prod-egress"]);
+        assert.deepEqual(
+            ds.map((d) => `${d.enforcementLevel} ${d.policy}`),
+            ["mandatory prod-egress"],
+        );
         const np = resources.find((r) => r.name === OBJECT_STORE_POLICY);
         assert.equal(ds[0].urn, np?.urn);
-        assert.match(ds[0].message, /^NetworkPolicy vmafx\/vmafx-node-to-object-store-egress \(Pulumi name: vmafx-netpol-node-to-object-store-egress\) lets Deployment vmafx\/vmafx-node \(Pulumi name: vmafx-node\) egress to the whole IPv4 internet on TCP 443: spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr = "0\.0\.0\.0\/0"/);
-        assert.match(formatViolations(ds, resources), /\[mandatory\] {2}vmafx v[\d.]+ {2}prod-egress \(vmafx-netpol-node-to-object-store-egress: kubernetes:networking\.k8s\.io\/v1:NetworkPolicy\)/);
+        assert.match(
+            ds[0].message,
+            /^NetworkPolicy vmafx\/vmafx-node-to-object-store-egress \(Pulumi name: vmafx-netpol-node-to-object-store-egress\) lets Deployment vmafx\/vmafx-node \(Pulumi name: vmafx-node\) egress to the whole IPv4 internet on TCP 443: spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr = "0\.0\.0\.0\/0"/,
+        );
+        assert.match(
+            formatViolations(ds, resources),
+            /\[mandatory\] {2}vmafx v[\d.]+ {2}prod-egress \(vmafx-netpol-node-to-object-store-egress: kubernetes:networking\.k8s\.io\/v1:NetworkPolicy\)/,
+        );
     });
 
     it("prod with ::/0 or 0.0.0.0/0 minus an except list is blocked too", async () => {
         const file = prodVariant(dir, "prod-except", [{ cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] }, { cidr: "::/0" }]);
         const ds = await judge("prod", await stackResources("prod", file));
-        assert.deepEqual(ds.map((d) => `${d.enforcementLevel} ${d.policy}`), ["mandatory prod-egress", "mandatory prod-egress"]);
-        assert.match(ds[0].message, /spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr = "0\.0\.0\.0\/0" \(its except \["10\.0\.0\.0\/8"\] leaves the rest of the internet open\)/);
+        assert.deepEqual(
+            ds.map((d) => `${d.enforcementLevel} ${d.policy}`),
+            ["mandatory prod-egress", "mandatory prod-egress"],
+        );
+        assert.match(
+            ds[0].message,
+            /spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr = "0\.0\.0\.0\/0" \(its except \["10\.0\.0\.0\/8"\] leaves the rest of the internet open\)/,
+        );
         assert.match(ds[1].message, /whole IPv6 internet on TCP 443: spec\.egress\[0\]\.to\[1\]\.ipBlock\.cidr = "::\/0"/);
     });
 
@@ -95,20 +110,38 @@ describe("policy pack on the dev and prod stacks", function () {
             });
 
         it("an egress rule without `to` (DNS ports to every destination)", async () => {
-            const ds = await judge("prod", edit("vmafx-netpol-dns-egress", (spec) => delete spec.egress[0].to));
-            assert.deepEqual(ds.map((d) => `${d.enforcementLevel} ${d.policy}`), ["mandatory prod-egress"]);
+            const ds = await judge(
+                "prod",
+                edit("vmafx-netpol-dns-egress", (spec) => delete spec.egress[0].to),
+            );
+            assert.deepEqual(
+                ds.map((d) => `${d.enforcementLevel} ${d.policy}`),
+                ["mandatory prod-egress"],
+            );
             assert.match(ds[0].message, /^NetworkPolicy vmafx\/vmafx-dns-egress .* on UDP 53, TCP 53: spec\.egress\[0\] has ports but no "to"/);
         });
 
         it("an empty egress rule", async () => {
-            const ds = await judge("prod", edit(OBJECT_STORE_POLICY, (spec) => (spec.egress = [{}])));
-            assert.deepEqual(ds.map((d) => `${d.enforcementLevel} ${d.policy}`), ["mandatory prod-egress"]);
+            const ds = await judge(
+                "prod",
+                edit(OBJECT_STORE_POLICY, (spec) => (spec.egress = [{}])),
+            );
+            assert.deepEqual(
+                ds.map((d) => `${d.enforcementLevel} ${d.policy}`),
+                ["mandatory prod-egress"],
+            );
             assert.match(ds[0].message, /spec\.egress\[0\] is an empty egress rule \{\}/);
         });
 
         it("a cidr unknown at preview fails closed", async () => {
-            const ds = await judge("prod", edit(OBJECT_STORE_POLICY, (spec) => (spec.egress[0].to[0].ipBlock.cidr = pulumi.runtime.unknownValue)));
-            assert.deepEqual(ds.map((d) => `${d.enforcementLevel} ${d.policy}`), ["mandatory prod-egress"]);
+            const ds = await judge(
+                "prod",
+                edit(OBJECT_STORE_POLICY, (spec) => (spec.egress[0].to[0].ipBlock.cidr = pulumi.runtime.unknownValue)),
+            );
+            assert.deepEqual(
+                ds.map((d) => `${d.enforcementLevel} ${d.policy}`),
+                ["mandatory prod-egress"],
+            );
             assert.match(ds[0].message, /spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr is unknown during preview/);
         });
     });
@@ -138,9 +171,16 @@ describe("policy pack on the dev and prod stacks", function () {
         it("the compiled script exits 3 on the 0.0.0.0/0 variant, printing the violation like pulumi preview", () => {
             // One real process, to cover the script entry and its exit code.
             const file = prodVariant(dir, "prod-open-spawn", [{ cidr: "0.0.0.0/0" }]);
-            const r = spawnSync(process.execPath, [path.join(PROJECT_DIR, "dist", "tools", "preview-offline.js"), "--stack", "prod", "--config-file", file], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60000 });
+            const r = spawnSync(process.execPath, [path.join(PROJECT_DIR, "dist", "tools", "preview-offline.js"), "--stack", "prod", "--config-file", file], {
+                cwd: PROJECT_DIR,
+                encoding: "utf8",
+                timeout: 60000,
+            });
             assert.equal(r.status, 3, r.stderr);
-            assert.match(r.stdout, /Policy Violations:\n {4}\[mandatory\] {2}vmafx v[\d.]+ {2}prod-egress \(vmafx-netpol-node-to-object-store-egress: kubernetes:networking\.k8s\.io\/v1:NetworkPolicy\)/);
+            assert.match(
+                r.stdout,
+                /Policy Violations:\n {4}\[mandatory\] {2}vmafx v[\d.]+ {2}prod-egress \(vmafx-netpol-node-to-object-store-egress: kubernetes:networking\.k8s\.io\/v1:NetworkPolicy\)/,
+            );
             assert.match(r.stdout, /spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr = "0\.0\.0\.0\/0"/);
         });
     });

@@ -27,7 +27,12 @@ describe("offline render: plan path == Pulumi mock run", function () {
                 const cfg = readStackConfig("dev");
                 return {
                     ...cfg,
-                    values: { ...cfg.values, "vmafx:rcloneConfig": "[s3]\ntype = s3\n", "vmafx:node": JSON.stringify({ enabled: true }), "vmafx:networkPolicy": JSON.stringify({ enabled: true }) },
+                    values: {
+                        ...cfg.values,
+                        "vmafx:rcloneConfig": "[s3]\ntype = s3\n",
+                        "vmafx:node": JSON.stringify({ enabled: true }),
+                        "vmafx:networkPolicy": JSON.stringify({ enabled: true }),
+                    },
                     secretKeys: ["vmafx:rcloneConfig"],
                 };
             },

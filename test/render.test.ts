@@ -21,7 +21,13 @@ function renderCli(args: string[]) {
 }
 
 function readAll(dir: string): Record<string, string> {
-    return Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+    return Object.fromEntries(
+        fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith(".yaml"))
+            .sort()
+            .map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]),
+    );
 }
 
 describe("offline render", () => {
@@ -81,7 +87,10 @@ describe("offline render", () => {
         assert.equal(r.status, 0, r.stderr);
         assert.equal(r.stderr, "");
         const docs = yaml.loadAll(r.stdout);
-        assert.deepEqual(docs, files.map((f) => yaml.load(fs.readFileSync(path.join(dir, f), "utf8"))));
+        assert.deepEqual(
+            docs,
+            files.map((f) => yaml.load(fs.readFileSync(path.join(dir, f), "utf8"))),
+        );
         assert.ok(r.stdout.startsWith("---\n"));
     });
 

@@ -31,9 +31,12 @@ export function configRows(): string[][] {
                 continue;
             }
             // The rclone config is a secret, so it has a top-level key of its own (stacks/index.ts).
-            const key = keyPath.join(".") === "storage.rcloneConfig"
-                ? `vmafx:${RCLONE_CONFIG_KEY}`
-                : keyPath.length === 1 ? `vmafx:${p.name}` : `vmafx:${keyPath[0]} → ${keyPath.slice(1).join(".")}`;
+            const key =
+                keyPath.join(".") === "storage.rcloneConfig"
+                    ? `vmafx:${RCLONE_CONFIG_KEY}`
+                    : keyPath.length === 1
+                      ? `vmafx:${p.name}`
+                      : `vmafx:${keyPath[0]} → ${keyPath.slice(1).join(".")}`;
             // Stack config holds plain values: a pulumi.Input<T> field is a T here (only programs pass
             // Outputs); the rclone config is the one secret.
             const plainType = p.typeText.replace(/pulumi\.Input<([^<>]+)>/g, "$1");
@@ -49,11 +52,7 @@ export function configRows(): string[][] {
 
 export function configReference(): string {
     const rows = configRows().map((r) => `| ${r.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`);
-    return [
-        "| Key | Type | Default | Meaning |",
-        "| --- | --- | --- | --- |",
-        ...rows,
-    ].join("\n");
+    return ["| Key | Type | Default | Meaning |", "| --- | --- | --- | --- |", ...rows].join("\n");
 }
 
 /** Pulumi config types of scalar fields (a number is an integer when its rule says so). */
@@ -76,7 +75,10 @@ export function projectConfig(projectName: string): Record<string, Record<string
             out[p.name] = { type: "array", items: { type: "string" }, description: p.doc, default: valueAt([p.name]) };
         } else {
             const fields = type.kind === "interface" ? interfaces.get(type.name)!.fields.map((f) => f.name) : [];
-            const doc = fields.length > 0 ? `${p.doc} Object with ${fields.join(", ")}; unset fields take the component's defaults.` : `${p.doc} Map of string to string.`;
+            const doc =
+                fields.length > 0
+                    ? `${p.doc} Object with ${fields.join(", ")}; unset fields take the component's defaults.`
+                    : `${p.doc} Map of string to string.`;
             out[p.name] = { description: doc, default: {} };
         }
     }
@@ -92,7 +94,7 @@ export function projectConfig(projectName: string): Record<string, Record<string
 export function projectFile(): string {
     const project = {
         name: "vmafx",
-        description: "VMAFX video-quality scoring on Kubernetes, hardened for Pod Security \"restricted\"",
+        description: 'VMAFX video-quality scoring on Kubernetes, hardened for Pod Security "restricted"',
         runtime: { name: "nodejs", options: { typescript: true } },
         main: "index.ts",
     };

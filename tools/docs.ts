@@ -30,7 +30,18 @@ function table(header: string[], rows: string[][]): string {
 function policyTable(ctx: BuildContext): string {
     return table(
         ["Policy", "Direction", "Selected pods", "Peers", "Ports", "Purpose", "Config keys"],
-        networkPolicyRows(ctx).map((r) => [`\`${r.name}\``, r.direction, r.selects, r.peers, r.ports, r.purpose, r.configKeys.split(", ").map((k) => `\`${k}\``).join(", ")]),
+        networkPolicyRows(ctx).map((r) => [
+            `\`${r.name}\``,
+            r.direction,
+            r.selects,
+            r.peers,
+            r.ports,
+            r.purpose,
+            r.configKeys
+                .split(", ")
+                .map((k) => `\`${k}\``)
+                .join(", "),
+        ]),
     );
 }
 
@@ -54,7 +65,10 @@ one \`security\` argument of \`VmafxStack\`; no workload carries its own copy. W
 mounted), because the root filesystem is read-only. The release Namespace enforces, audits and
 warns at Pod Security \`${prod.args.namespace.podSecurityLevel}\` pinned to \`${prod.args.namespace.podSecurityVersion}\` (config key \`namespace.podSecurityVersion\`).
 
-${table(["Level", "Field", "Value", "Pod Security check it satisfies"], hardeningRows(prod.hardening).map((r) => [r.level, `\`${r.field}\``, `\`${r.value}\``, r.satisfies]))}
+${table(
+    ["Level", "Field", "Value", "Pod Security check it satisfies"],
+    hardeningRows(prod.hardening).map((r) => [r.level, `\`${r.field}\``, `\`${r.value}\``, r.satisfies]),
+)}
 
 ## Ports
 

@@ -11,7 +11,17 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { VmafxArgsError } from "@vmafx-k8s/vmafx/plan";
 import { PACK } from "@vmafx-k8s/policy-pack/policies";
-import { Diagnostic, PackResource, PolicyConfigError, configEnvironment, formatViolations, hasMandatory, loadPolicyConfigFile, runPack, summarize } from "@vmafx-k8s/policy-pack/run";
+import {
+    Diagnostic,
+    PackResource,
+    PolicyConfigError,
+    configEnvironment,
+    formatViolations,
+    hasMandatory,
+    loadPolicyConfigFile,
+    runPack,
+    summarize,
+} from "@vmafx-k8s/policy-pack/run";
 import { EXIT } from "./exit-codes";
 import { PROJECT_DIR, ProgramRun, StackConfigFileError, readStackConfig, runProgram } from "./offline/program";
 

@@ -50,7 +50,9 @@ function prepareOutDir(out: string): void {
         if (!fs.statSync(out).isDirectory()) throw new RenderOutputError(`--out ${out} exists and is not a directory`);
         const entries = fs.readdirSync(out);
         if (entries.length > 0 && !entries.includes(MARKER)) {
-            throw new RenderOutputError(`refusing to write into ${out}: it is not empty and was not written by this tool (choose an empty or new directory, or --out - for stdout)`);
+            throw new RenderOutputError(
+                `refusing to write into ${out}: it is not empty and was not written by this tool (choose an empty or new directory, or --out - for stdout)`,
+            );
         }
         fs.rmSync(out, { recursive: true, force: true });
     }
@@ -79,7 +81,11 @@ export function renderStream(stack: string, configFile?: string): string {
 export function main(argv: string[]): number {
     let values;
     try {
-        ({ values } = parseArgs({ args: argv, options: { stack: { type: "string" }, "config-file": { type: "string" }, out: { type: "string" } }, strict: true }));
+        ({ values } = parseArgs({
+            args: argv,
+            options: { stack: { type: "string" }, "config-file": { type: "string" }, out: { type: "string" } },
+            strict: true,
+        }));
     } catch (e) {
         console.error(`error: ${(e as Error).message}\n${USAGE}`);
         return EXIT.usage;

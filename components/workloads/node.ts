@@ -61,17 +61,19 @@ export function nodeResources(ctx: BuildContext): PlannedResource[] {
                     template: {
                         metadata: { labels: selector, ...(nonEmpty(a.podAnnotations) ? { annotations: a.podAnnotations } : {}) },
                         spec: hardenedPodSpec(ctx, {
-                            containers: [{
-                                name: "vmafx-node",
-                                image: imageRef(n.image, ctx.naming),
-                                imagePullPolicy: n.image.pullPolicy,
-                                ports: containerPorts(ctx.ports, "node"),
-                                env,
-                                resources: withGpu(a.gpu, hasOwnResources ? n.resources : a.resources),
-                                livenessProbe: tcpProbe(grpc.name, 15, 30),
-                                readinessProbe: tcpProbe(grpc.name, 5, 10),
-                                volumeMounts: mounts,
-                            }],
+                            containers: [
+                                {
+                                    name: "vmafx-node",
+                                    image: imageRef(n.image, ctx.naming),
+                                    imagePullPolicy: n.image.pullPolicy,
+                                    ports: containerPorts(ctx.ports, "node"),
+                                    env,
+                                    resources: withGpu(a.gpu, hasOwnResources ? n.resources : a.resources),
+                                    livenessProbe: tcpProbe(grpc.name, 15, 30),
+                                    readinessProbe: tcpProbe(grpc.name, 5, 10),
+                                    volumeMounts: mounts,
+                                },
+                            ],
                             volumes,
                             serviceAccountName: serverServiceAccountName(ctx),
                             automountServiceAccountToken: false,

@@ -13,44 +13,58 @@ export function operatorDeployment(ctx: BuildContext): PlannedResource[] {
     }
     const selector = ctx.naming.selector("operator");
     const ports = ctx.ports.operator;
-    return [{
-        role: "operator",
-        manifest: {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            metadata: namespacedMeta(ctx, ctx.naming.resource("operator"), ctx.naming.labels("operator")),
-            spec: {
-                replicas: o.replicas,
-                selector: { matchLabels: selector },
-                template: {
-                    metadata: { labels: selector, annotations: { "kubectl.kubernetes.io/default-container": "operator" } },
-                    spec: hardenedPodSpec(ctx, {
-                        containers: [{
-                            name: "operator",
-                            image: imageRef(o.image, ctx.naming),
-                            imagePullPolicy: o.image.pullPolicy,
-                            env: [
-                                { name: "VMAFX_OPERATOR_METRICS_ADDR", value: `:${ports.metrics.port}` },
-                                { name: "VMAFX_OPERATOR_HEALTH_PROBE_ADDR", value: `:${ports.healthz.port}` },
-                                { name: "VMAFX_OPERATOR_LEADER_ELECTION", value: String(o.leaderElect) },
-                                { name: "VMAFX_LOG_LEVEL", value: o.logLevel },
+    return [
+        {
+            role: "operator",
+            manifest: {
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                metadata: namespacedMeta(ctx, ctx.naming.resource("operator"), ctx.naming.labels("operator")),
+                spec: {
+                    replicas: o.replicas,
+                    selector: { matchLabels: selector },
+                    template: {
+                        metadata: { labels: selector, annotations: { "kubectl.kubernetes.io/default-container": "operator" } },
+                        spec: hardenedPodSpec(ctx, {
+                            containers: [
+                                {
+                                    name: "operator",
+                                    image: imageRef(o.image, ctx.naming),
+                                    imagePullPolicy: o.image.pullPolicy,
+                                    env: [
+                                        { name: "VMAFX_OPERATOR_METRICS_ADDR", value: `:${ports.metrics.port}` },
+                                        { name: "VMAFX_OPERATOR_HEALTH_PROBE_ADDR", value: `:${ports.healthz.port}` },
+                                        { name: "VMAFX_OPERATOR_LEADER_ELECTION", value: String(o.leaderElect) },
+                                        { name: "VMAFX_LOG_LEVEL", value: o.logLevel },
+                                    ],
+                                    ports: containerPorts(ctx.ports, "operator"),
+                                    livenessProbe: httpProbe(ports.healthz.name, {
+                                        path: "/healthz",
+                                        initialDelaySeconds: 15,
+                                        periodSeconds: 20,
+                                        failureThreshold: 3,
+                                    }),
+                                    readinessProbe: httpProbe(ports.healthz.name, {
+                                        path: "/readyz",
+                                        initialDelaySeconds: 5,
+                                        periodSeconds: 10,
+                                        failureThreshold: 3,
+                                    }),
+                                    resources: { limits: { ...o.resources.limits }, requests: { ...o.resources.requests } },
+                                },
                             ],
-                            ports: containerPorts(ctx.ports, "operator"),
-                            livenessProbe: httpProbe(ports.healthz.name, { path: "/healthz", initialDelaySeconds: 15, periodSeconds: 20, failureThreshold: 3 }),
-                            readinessProbe: httpProbe(ports.healthz.name, { path: "/readyz", initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 }),
-                            resources: { limits: { ...o.resources.limits }, requests: { ...o.resources.requests } },
-                        }],
-                        serviceAccountName: operatorServiceAccountName(ctx),
-                        // The operator watches and writes objects through the API server.
-                        automountServiceAccountToken: true,
-                        terminationGracePeriodSeconds: 10,
-                        nodeSelector: a.scheduling.nodeSelector,
-                        tolerations: a.scheduling.tolerations,
-                        imagePullSecrets: a.imagePullSecrets,
-                    }),
+                            serviceAccountName: operatorServiceAccountName(ctx),
+                            // The operator watches and writes objects through the API server.
+                            automountServiceAccountToken: true,
+                            terminationGracePeriodSeconds: 10,
+                            nodeSelector: a.scheduling.nodeSelector,
+                            tolerations: a.scheduling.tolerations,
+                            imagePullSecrets: a.imagePullSecrets,
+                        }),
+                    },
                 },
             },
+            dependsOn: ["operator-serviceaccount", "operator-rolebinding", "operator-clusterrolebinding"],
         },
-        dependsOn: ["operator-serviceaccount", "operator-rolebinding", "operator-clusterrolebinding"],
-    }];
+    ];
 }

@@ -79,7 +79,10 @@ export function hardenedPodSpec(ctx: BuildContext, pod: PodInput): PodSpec {
 }
 
 /** httpGet probe on a named port. */
-export function httpProbe(port: string, p: { path: string; initialDelaySeconds: number; periodSeconds: number; failureThreshold: number }): k8s.types.input.core.v1.Probe {
+export function httpProbe(
+    port: string,
+    p: { path: string; initialDelaySeconds: number; periodSeconds: number; failureThreshold: number },
+): k8s.types.input.core.v1.Probe {
     return {
         httpGet: { path: p.path, port },
         initialDelaySeconds: p.initialDelaySeconds,
@@ -90,5 +93,7 @@ export function httpProbe(port: string, p: { path: string; initialDelaySeconds: 
 
 /** Plain `name: value` env entries from a map, in key order. */
 export function envFromMap(map: Record<string, string>): EnvVar[] {
-    return Object.keys(map).sort().map((name) => ({ name, value: String(map[name]) }));
+    return Object.keys(map)
+        .sort()
+        .map((name) => ({ name, value: String(map[name]) }));
 }

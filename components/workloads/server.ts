@@ -68,8 +68,12 @@ function serverPodTemplate(
             affinity: a.scheduling.affinity,
             // A constraint without a labelSelector spreads the server's own pods. The arg is
             // "Kubernetes objects" (an open map, for the package schema), passed through as such.
-            topologySpreadConstraints: a.scheduling.topologySpreadConstraints.map((c) =>
-                (c.labelSelector ? c : { ...c, labelSelector: { matchLabels: ctx.naming.selector("server") } }) as k8s.types.input.core.v1.TopologySpreadConstraint),
+            topologySpreadConstraints: a.scheduling.topologySpreadConstraints.map(
+                (c) =>
+                    (c.labelSelector
+                        ? c
+                        : { ...c, labelSelector: { matchLabels: ctx.naming.selector("server") } }) as k8s.types.input.core.v1.TopologySpreadConstraint,
+            ),
             imagePullSecrets: a.imagePullSecrets,
         }),
     };
@@ -128,15 +132,17 @@ function statefulSet(ctx: BuildContext): PlannedResource[] {
                     selector: { matchLabels: ctx.naming.selector("server") },
                     updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: s.maxUnavailable, partition: s.partition } },
                     template: serverPodTemplate(ctx, true, { mounts: [{ name: STATE_VOLUME, mountPath: STATE_PATH }] }),
-                    volumeClaimTemplates: [{
-                        // Immutable: only labels that survive upgrades (chart.md §9.3).
-                        metadata: { name: STATE_VOLUME, labels: ctx.naming.stableLabels("server") },
-                        spec: {
-                            accessModes: ["ReadWriteOnce"],
-                            ...(p.storageClass ? { storageClassName: p.storageClass } : {}),
-                            resources: { requests: { storage: s.statePvcSize } },
+                    volumeClaimTemplates: [
+                        {
+                            // Immutable: only labels that survive upgrades (chart.md §9.3).
+                            metadata: { name: STATE_VOLUME, labels: ctx.naming.stableLabels("server") },
+                            spec: {
+                                accessModes: ["ReadWriteOnce"],
+                                ...(p.storageClass ? { storageClassName: p.storageClass } : {}),
+                                resources: { requests: { storage: s.statePvcSize } },
+                            },
                         },
-                    }],
+                    ],
                 },
             },
             dependsOn: ["server-headless"],

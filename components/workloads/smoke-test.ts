@@ -17,35 +17,39 @@ export function smokeTest(ctx: BuildContext): PlannedResource[] {
         return [];
     }
     const labels = ctx.naming.selector("smoke-test");
-    return [{
-        role: "smoke-test",
-        manifest: {
-            apiVersion: "batch/v1",
-            kind: "Job",
-            metadata: namespacedMeta(ctx, ctx.naming.resource("smoke-test"), ctx.naming.labels("smoke-test")),
-            spec: {
-                backoffLimit: 2,
-                ttlSecondsAfterFinished: 3600,
-                template: {
-                    metadata: { labels },
-                    spec: hardenedPodSpec(ctx, {
-                        containers: [{
-                            name: "wget",
-                            image: imageRef(a.smokeTest.image, ctx.naming),
-                            imagePullPolicy: a.smokeTest.image.pullPolicy,
-                            command: ["wget", "--spider", "-T", "10", healthzUrl(ctx)],
-                            resources: { limits: { cpu: "100m", memory: "32Mi" }, requests: { cpu: "10m", memory: "16Mi" } },
-                        }],
-                        serviceAccountName: serverServiceAccountName(ctx),
-                        automountServiceAccountToken: false,
-                        restartPolicy: "Never",
-                        terminationGracePeriodSeconds: 5,
-                        imagePullSecrets: a.imagePullSecrets,
-                    }),
+    return [
+        {
+            role: "smoke-test",
+            manifest: {
+                apiVersion: "batch/v1",
+                kind: "Job",
+                metadata: namespacedMeta(ctx, ctx.naming.resource("smoke-test"), ctx.naming.labels("smoke-test")),
+                spec: {
+                    backoffLimit: 2,
+                    ttlSecondsAfterFinished: 3600,
+                    template: {
+                        metadata: { labels },
+                        spec: hardenedPodSpec(ctx, {
+                            containers: [
+                                {
+                                    name: "wget",
+                                    image: imageRef(a.smokeTest.image, ctx.naming),
+                                    imagePullPolicy: a.smokeTest.image.pullPolicy,
+                                    command: ["wget", "--spider", "-T", "10", healthzUrl(ctx)],
+                                    resources: { limits: { cpu: "100m", memory: "32Mi" }, requests: { cpu: "10m", memory: "16Mi" } },
+                                },
+                            ],
+                            serviceAccountName: serverServiceAccountName(ctx),
+                            automountServiceAccountToken: false,
+                            restartPolicy: "Never",
+                            terminationGracePeriodSeconds: 5,
+                            imagePullSecrets: a.imagePullSecrets,
+                        }),
+                    },
                 },
             },
+            // Runs once the server is up: Pulumi awaits the Deployment's readiness first.
+            dependsOn: ["server", "server-service"],
         },
-        // Runs once the server is up: Pulumi awaits the Deployment's readiness first.
-        dependsOn: ["server", "server-service"],
-    }];
+    ];
 }

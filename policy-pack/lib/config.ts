@@ -23,7 +23,10 @@ export interface PolicyConfigEntry {
 export type PolicyConfigLayer = Record<string, PolicyConfigEntry>;
 
 export class PolicyConfigError extends Error {
-    constructor(readonly problems: string[], source: string) {
+    constructor(
+        readonly problems: string[],
+        source: string,
+    ) {
         super(`invalid policy pack config (${source}):\n  ${problems.join("\n  ")}`);
     }
 }
@@ -36,7 +39,7 @@ function isLevel(v: unknown): v is EnforcementLevel {
 export function parsePolicyConfig(doc: unknown, source: string): PolicyConfigLayer {
     if (doc === undefined || doc === null) return {};
     if (typeof doc !== "object" || Array.isArray(doc)) {
-        throw new PolicyConfigError(["the top level must be an object mapping policy names (or \"all\") to a level or an object"], source);
+        throw new PolicyConfigError(['the top level must be an object mapping policy names (or "all") to a level or an object'], source);
     }
     const layer: PolicyConfigLayer = {};
     const problems: string[] = [];
@@ -48,7 +51,9 @@ export function parsePolicyConfig(doc: unknown, source: string): PolicyConfigLay
         } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
             const { enforcementLevel, ...properties } = value as Record<string, unknown>;
             if (enforcementLevel !== undefined && !isLevel(enforcementLevel)) {
-                problems.push(`${key}.enforcementLevel: ${JSON.stringify(enforcementLevel)} is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
+                problems.push(
+                    `${key}.enforcementLevel: ${JSON.stringify(enforcementLevel)} is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`,
+                );
                 continue;
             }
             const entry: PolicyConfigEntry = {};
@@ -173,7 +178,8 @@ export function reconcilePolicyConfig(
     for (const { layer, source } of layers) {
         const all = layer.all?.enforcementLevel;
         if (all !== undefined) for (const name of Object.keys(levels)) levels[name] = all;
-        if (layer.all?.properties) problems.push(`${source}: "all" only takes an enforcement level; the CLI ignores its properties (${Object.keys(layer.all.properties).join(", ")})`);
+        if (layer.all?.properties)
+            problems.push(`${source}: "all" only takes an enforcement level; the CLI ignores its properties (${Object.keys(layer.all.properties).join(", ")})`);
         for (const [name, entry] of Object.entries(layer)) {
             if (name === "all") continue;
             if (!(name in levels)) {
@@ -187,7 +193,8 @@ export function reconcilePolicyConfig(
     for (const p of policies) {
         const schema = p.configSchema;
         for (const key of Object.keys(properties[p.name])) {
-            if (!schema?.properties[key]) problems.push(`${p.name}.${key}: not a config property of this policy (${Object.keys(schema?.properties ?? {}).join(", ") || "none"})`);
+            if (!schema?.properties[key])
+                problems.push(`${p.name}.${key}: not a config property of this policy (${Object.keys(schema?.properties ?? {}).join(", ") || "none"})`);
         }
         if (schema) {
             problems.push(...validateAgainstSchema({ type: "object", properties: schema.properties, required: schema.required }, properties[p.name], p.name));
@@ -199,7 +206,11 @@ export function reconcilePolicyConfig(
 
 /** The one `environment` the policies of a config layer set (undefined when none; an error when they differ). */
 export function configEnvironment(layer: PolicyConfigLayer, source: string): string | undefined {
-    const values = new Set(Object.values(layer).map((e) => e.properties?.environment).filter((v): v is string => typeof v === "string"));
+    const values = new Set(
+        Object.values(layer)
+            .map((e) => e.properties?.environment)
+            .filter((v): v is string => typeof v === "string"),
+    );
     if (values.size > 1) throw new PolicyConfigError([`policies set different environments: ${[...values].join(", ")}`], source);
     return values.size === 1 ? [...values][0] : undefined;
 }

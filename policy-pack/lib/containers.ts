@@ -26,7 +26,11 @@ export function checkContainers(args: ResourceValidationArgs, report: ReportViol
     const config = args.getConfig<Record<string, any>>();
     const gate = new UnknownGate(resolveEnvironment(config.environment), check.subject);
     const lists = check.lists ?? CONTAINER_FIELDS;
-    const unknown = relevantUnknowns(w.props, templateSegments(w), lists.flatMap((l) => check.fields.map((f) => `spec.${l}[*].${f}`)));
+    const unknown = relevantUnknowns(
+        w.props,
+        templateSegments(w),
+        lists.flatMap((l) => check.fields.map((f) => `spec.${l}[*].${f}`)),
+    );
     if (!gate.block(w.label, unknown, (m) => report(m))) {
         for (const c of containersOf(w.template.spec)) {
             if (!lists.includes(c.field)) continue;

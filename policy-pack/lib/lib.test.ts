@@ -21,7 +21,10 @@ describe("policy-pack lib", () => {
         assert.throws(() => proxied.a.b[1], /string value at \.a\.b\.1 can't be known during preview/);
         assert.equal(unwrap(proxied), raw);
         assert.equal(unwrap(raw), raw);
-        assert.deepEqual(findUnknowns(proxied).map((u) => u.path), ["a.b[1]"]);
+        assert.deepEqual(
+            findUnknowns(proxied).map((u) => u.path),
+            ["a.b[1]"],
+        );
     });
 
     it("field patterns: an unknown affects a reader when one path is a prefix of the other", () => {
@@ -33,21 +36,36 @@ describe("policy-pack lib", () => {
         assert.equal(affects(["spec", "containers", 2, "image"], p), false);
         assert.equal(affects(["spec", "initContainers", 0, "securityContext"], p), false);
         const o = { spec: { containers: [{ image: pulumi.runtime.unknownValue, securityContext: { privileged: pulumi.runtime.unknownValue } }] } };
-        assert.deepEqual(relevantUnknowns(o, [], ["spec.containers[*].securityContext"]).map((u) => u.path), ["spec.containers[0].securityContext.privileged"]);
-        assert.deepEqual(relevantUnknowns({ x: { spec: o.spec } }, ["x"], [["spec", "containers", 0, "image"]]).map((u) => u.path), ["x.spec.containers[0].image"]);
+        assert.deepEqual(
+            relevantUnknowns(o, [], ["spec.containers[*].securityContext"]).map((u) => u.path),
+            ["spec.containers[0].securityContext.privileged"],
+        );
+        assert.deepEqual(
+            relevantUnknowns({ x: { spec: o.spec } }, ["x"], [["spec", "containers", 0, "image"]]).map((u) => u.path),
+            ["x.spec.containers[0].image"],
+        );
     });
 
     it("UnknownGate reports in prod and throws one advisory UnknownValueError elsewhere", () => {
         const fields = findUnknowns({ a: pulumi.runtime.unknownValue });
         const reported: string[] = [];
         const prod = new UnknownGate({ name: "prod", source: "config", prod: true }, "X");
-        assert.equal(prod.block("R", fields, (m) => reported.push(m)), true);
-        assert.equal(prod.block("R", [], (m) => reported.push(m)), false);
+        assert.equal(
+            prod.block("R", fields, (m) => reported.push(m)),
+            true,
+        );
+        assert.equal(
+            prod.block("R", [], (m) => reported.push(m)),
+            false,
+        );
         prod.finish();
         assert.match(reported[0], /^R: a is unknown during preview, so X cannot be verified; in the prod environment "prod" this fails closed/);
         const dev = new UnknownGate({ name: "dev", source: "stack", prod: false }, "X");
         dev.block("R", fields, () => assert.fail("nothing is reported outside prod"));
-        assert.throws(() => dev.finish(), /X not verified for 1 field\(s\) unknown during preview \(environment "dev" is not prod, so this is advisory\): R: a/);
+        assert.throws(
+            () => dev.finish(),
+            /X not verified for 1 field\(s\) unknown during preview \(environment "dev" is not prod, so this is advisory\): R: a/,
+        );
     });
 
     it("type tokens, manifests and resource descriptions", () => {
@@ -56,10 +74,22 @@ describe("policy-pack lib", () => {
         assert.equal(k8sTypeOf("vmafx:index:VmafxStack"), undefined);
         assert.equal(tokenOfManifest("v1", "Pod"), "kubernetes:core/v1:Pod");
         assert.equal(tokenOfManifest("batch/v1", "CronJob"), "kubernetes:batch/v1:CronJob");
-        const r = { type: "kubernetes:apps/v1:Deployment", name: "web-pulumi", urn: "urn:pulumi:s::p::kubernetes:apps/v1:Deployment::web-pulumi", props: { metadata: { name: "web" } } };
+        const r = {
+            type: "kubernetes:apps/v1:Deployment",
+            name: "web-pulumi",
+            urn: "urn:pulumi:s::p::kubernetes:apps/v1:Deployment::web-pulumi",
+            props: { metadata: { name: "web" } },
+        };
         assert.equal(describeResource(r), "Deployment default/web (Pulumi name: web-pulumi)");
-        assert.equal(describeResource({ ...r, provider: { props: { namespace: "apps" } } }), "Deployment apps/web (Pulumi name: web-pulumi)", "the provider's default namespace");
-        assert.equal(describeResource({ ...r, type: "kubernetes:core/v1:Namespace", props: { metadata: { name: "shop" } } }), "Namespace shop (Pulumi name: web-pulumi)");
+        assert.equal(
+            describeResource({ ...r, provider: { props: { namespace: "apps" } } }),
+            "Deployment apps/web (Pulumi name: web-pulumi)",
+            "the provider's default namespace",
+        );
+        assert.equal(
+            describeResource({ ...r, type: "kubernetes:core/v1:Namespace", props: { metadata: { name: "shop" } } }),
+            "Namespace shop (Pulumi name: web-pulumi)",
+        );
         assert.equal(workloadOf({ ...r, type: "kubernetes:core/v1:ConfigMap" }), undefined);
         assert.equal(workloadOf(r)?.template, undefined, "a Deployment without spec.template has no pod to judge");
     });

@@ -2,7 +2,17 @@
 // pod templates, declared Namespaces, NetworkPolicies, ServiceAccounts and RBAC bindings. Works on
 // Pulumi resources (type token + inputs/outputs) and on objects read from YAML alike (the CLI
 // gives those a token derived from apiVersion and kind). Props are read unwrapped (see unknowns.ts).
-import { Cluster, NamespaceInfo, NetworkPolicyObject, PodBearingKind, PodEndpoint, PodTemplateRef, joinFieldPath, kindOfPulumiType, podTemplateOf } from "@vmafx-k8s/core";
+import {
+    Cluster,
+    NamespaceInfo,
+    NetworkPolicyObject,
+    PodBearingKind,
+    PodEndpoint,
+    PodTemplateRef,
+    joinFieldPath,
+    kindOfPulumiType,
+    podTemplateOf,
+} from "@vmafx-k8s/core";
 import { PathSegment, isUnknown, unwrap } from "./unknowns";
 
 /** What every policy needs of a resource (a subset of ResourceValidationArgs and PolicyResource). */
@@ -235,7 +245,11 @@ export class StackView {
             if (!c) {
                 const list = byNamespace.get(namespace) ?? [];
                 const cluster: Cluster = {
-                    policies: list.map((p, i) => ({ ...(p.props as NetworkPolicyObject), metadata: { name: String(i), namespace }, spec: obj(p.props.spec) ?? {} })),
+                    policies: list.map((p, i) => ({
+                        ...(p.props as NetworkPolicyObject),
+                        metadata: { name: String(i), namespace },
+                        spec: obj(p.props.spec) ?? {},
+                    })),
                     namespaces,
                 };
                 c = { cluster, policies: list };

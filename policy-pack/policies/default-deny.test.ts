@@ -17,7 +17,12 @@ describe("default-deny", () => {
             const bad = [ingressOnly, workload(kind, { name: "web" })].map((m) => k8s(m));
             const out = await runPolicy(defaultDeny, bad);
             assert.equal(out.violations.length, 1);
-            assert.match(out.violations[0].message, new RegExp(`^${kind} shop/web .* is not isolated for Egress: no NetworkPolicy in namespace shop selects its pod labels \\{"app":"web"\\} with policyTypes Egress`));
+            assert.match(
+                out.violations[0].message,
+                new RegExp(
+                    `^${kind} shop/web .* is not isolated for Egress: no NetworkPolicy in namespace shop selects its pod labels \\{"app":"web"\\} with policyTypes Egress`,
+                ),
+            );
             assert.equal(out.violations[0].urn, bad[1].urn);
         });
     }
@@ -28,10 +33,17 @@ describe("default-deny", () => {
     });
 
     it("flags a workload isolated in neither direction: policies of other namespaces or selectors do not count", async () => {
-        const resources = [defaultDenyPolicy("tools"), egressPolicy("other", [], "shop", { matchLabels: { app: "other" } }), workload("Deployment", { name: "web" })].map((m) => k8s(m));
+        const resources = [
+            defaultDenyPolicy("tools"),
+            egressPolicy("other", [], "shop", { matchLabels: { app: "other" } }),
+            workload("Deployment", { name: "web" }),
+        ].map((m) => k8s(m));
         const out = await runPolicy(defaultDeny, resources);
         assert.equal(out.violations.length, 1);
-        assert.match(out.violations[0].message, /is not isolated for Ingress and Egress.*so all traffic in and out is allowed although this stack declares 2 NetworkPolicies/);
+        assert.match(
+            out.violations[0].message,
+            /is not isolated for Ingress and Egress.*so all traffic in and out is allowed although this stack declares 2 NetworkPolicies/,
+        );
     });
 
     it("does not count a NetworkPolicyPatch as isolation", async () => {
@@ -50,7 +62,10 @@ describe("default-deny", () => {
     it("is blocked by an unknown egress list when policyTypes is absent (it decides Egress isolation)", async () => {
         const np = networkPolicy("np", "shop", { podSelector: {}, egress: pulumi.runtime.unknownValue });
         const out = await runPolicy(defaultDeny, [k8s(np), k8s(workload("Deployment"))], { environment: "prod" });
-        assert.ok(out.violations.some((v) => /spec\.egress is unknown during preview/.test(v.message)), messages(out).join("\n"));
+        assert.ok(
+            out.violations.some((v) => /spec\.egress is unknown during preview/.test(v.message)),
+            messages(out).join("\n"),
+        );
     });
 
     it("fails closed in prod on an unknown pod selector", async () => {
@@ -58,7 +73,10 @@ describe("default-deny", () => {
         np.spec.podSelector = pulumi.runtime.unknownValue;
         const resources = [k8s(np), k8s(workload("Deployment"))];
         const out = await runPolicy(defaultDeny, resources, { environment: "prod" });
-        assert.ok(out.violations.some((v) => /^NetworkPolicy shop\/default-deny .*: spec\.podSelector is unknown during preview/.test(v.message)), messages(out).join("\n"));
+        assert.ok(
+            out.violations.some((v) => /^NetworkPolicy shop\/default-deny .*: spec\.podSelector is unknown during preview/.test(v.message)),
+            messages(out).join("\n"),
+        );
         const dev = await runPolicy(defaultDeny, resources, { environment: "dev" });
         assert.match(dev.unknown ?? "", /spec\.podSelector/);
     });

@@ -32,7 +32,8 @@ export const defaultDeny: StackValidationPolicy = {
             // Without policyTypes, Egress isolation depends on whether spec.egress is empty: only an
             // unknown list (not an unknown value inside a rule) can change that.
             const types = np.props.spec?.policyTypes;
-            if (!Array.isArray(types) || types.length === 0) unknown.push(...relevantUnknowns(np.props, [], ["spec.egress"]).filter((u) => u.segments.length <= 2));
+            if (!Array.isArray(types) || types.length === 0)
+                unknown.push(...relevantUnknowns(np.props, [], ["spec.egress"]).filter((u) => u.segments.length <= 2));
             return !gate.block(np.label, unknown, (m) => report(m, np.resource.urn));
         });
         const clusterOf = stack.clusters(usable);

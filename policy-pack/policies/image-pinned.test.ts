@@ -35,7 +35,12 @@ describe("image-pinned", () => {
             assert.deepEqual(messages(await runPolicy(imagePinned, k8s(workload(kind)))), []);
             const out = await runPolicy(imagePinned, k8s(withImage(kind, "initContainers", "busybox:latest")));
             assert.equal(out.violations.length, 1);
-            assert.ok(out.violations[0].message.includes(`${kind} shop/web (Pulumi name: ${kind.toLowerCase()}-web) container "init": ${podSpecPath(kind)}.initContainers[0].image = "busybox:latest" uses the mutable tag "latest"`), out.violations[0].message);
+            assert.ok(
+                out.violations[0].message.includes(
+                    `${kind} shop/web (Pulumi name: ${kind.toLowerCase()}-web) container "init": ${podSpecPath(kind)}.initContainers[0].image = "busybox:latest" uses the mutable tag "latest"`,
+                ),
+                out.violations[0].message,
+            );
             assert.match(out.violations[0].message, /Fix: pin a release tag \(busybox:1\.2\.3\) or a digest \(busybox@sha256:<digest>\)/);
         });
     }
@@ -53,7 +58,12 @@ describe("image-pinned", () => {
     });
 
     it("judges a Patch only on the images it sets", async () => {
-        const patch: Obj = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { template: { spec: { containers: [{ name: "app" }] } } } };
+        const patch: Obj = {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "web" },
+            spec: { template: { spec: { containers: [{ name: "app" }] } } },
+        };
         assert.deepEqual(messages(await runPolicy(imagePinned, k8s(patch, { patch: true }))), []);
         patch.spec.template.spec.containers[0].image = "app:latest";
         assert.equal((await runPolicy(imagePinned, k8s(patch, { patch: true }))).violations.length, 1);

@@ -12,9 +12,17 @@ describe("namespace-labels", () => {
     });
 
     const bad: [string, ReturnType<typeof namespace>, RegExp][] = [
-        ["enforce baseline", namespace("shop", "baseline", "v1.33"), /metadata\.labels\["pod-security\.kubernetes\.io\/enforce"\] = "baseline", not "restricted"/],
+        [
+            "enforce baseline",
+            namespace("shop", "baseline", "v1.33"),
+            /metadata\.labels\["pod-security\.kubernetes\.io\/enforce"\] = "baseline", not "restricted"/,
+        ],
         ["no enforce label", namespace("shop", null, "v1.33"), /metadata\.labels\["pod-security\.kubernetes\.io\/enforce"\] is not set/],
-        ["enforce-version latest", namespace("shop", "restricted", "latest"), /metadata\.labels\["pod-security\.kubernetes\.io\/enforce-version"\] = "latest" is not pinned/],
+        [
+            "enforce-version latest",
+            namespace("shop", "restricted", "latest"),
+            /metadata\.labels\["pod-security\.kubernetes\.io\/enforce-version"\] = "latest" is not pinned/,
+        ],
         ["no enforce-version", namespace("shop", "restricted", null), /enforce-version"\] is not set \(PSA then enforces "latest"/],
         ["invalid enforce-version", namespace("shop", "restricted", "v1.033"), /enforce-version"\] = "v1\.033" is not a valid version/],
     ];
@@ -31,7 +39,10 @@ describe("namespace-labels", () => {
     }
 
     it("ignores declared Namespaces no workload deploys into", async () => {
-        assert.deepEqual(messages(await runPolicy(namespaceLabels, [k8s(namespace("tools", null, null)), k8s(namespace("shop")), k8s(workload("Pod"))], PROD)), []);
+        assert.deepEqual(
+            messages(await runPolicy(namespaceLabels, [k8s(namespace("tools", null, null)), k8s(namespace("shop")), k8s(workload("Pod"))], PROD)),
+            [],
+        );
     });
 
     for (const kind of KINDS) {

@@ -26,14 +26,20 @@ export function namespaceLabelProblems(labels: Record<string, unknown>): string[
     const level = labels[ENFORCE_LABEL];
     const version = labels[ENFORCE_VERSION_LABEL];
     if (level !== "restricted") {
-        problems.push(level === undefined ? `${labelPath(ENFORCE_LABEL)} is not set (nothing is enforced)` : `${labelPath(ENFORCE_LABEL)} = ${showValue(level)}, not "restricted"`);
+        problems.push(
+            level === undefined
+                ? `${labelPath(ENFORCE_LABEL)} is not set (nothing is enforced)`
+                : `${labelPath(ENFORCE_LABEL)} = ${showValue(level)}, not "restricted"`,
+        );
     }
     if (version === undefined) {
         problems.push(`${labelPath(ENFORCE_VERSION_LABEL)} is not set (PSA then enforces "latest", which moves with every cluster upgrade)`);
     } else if (version === "latest") {
         problems.push(`${labelPath(ENFORCE_VERSION_LABEL)} = "latest" is not pinned (it moves with every cluster upgrade)`);
     } else if (typeof version !== "string" || parsePsaVersion(version) === undefined) {
-        problems.push(`${labelPath(ENFORCE_VERSION_LABEL)} = ${showValue(version)} is not a valid version (PSA falls back to "latest"; use v1.N without leading zeros)`);
+        problems.push(
+            `${labelPath(ENFORCE_VERSION_LABEL)} = ${showValue(version)} is not a valid version (PSA falls back to "latest"; use v1.N without leading zeros)`,
+        );
     }
     return problems;
 }
@@ -80,7 +86,14 @@ export const namespaceLabels: StackValidationPolicy = {
                 }
                 continue;
             }
-            const unknown = relevantUnknowns(ns.props, [], [["metadata", "labels", ENFORCE_LABEL], ["metadata", "labels", ENFORCE_VERSION_LABEL]]);
+            const unknown = relevantUnknowns(
+                ns.props,
+                [],
+                [
+                    ["metadata", "labels", ENFORCE_LABEL],
+                    ["metadata", "labels", ENFORCE_VERSION_LABEL],
+                ],
+            );
             if (gate.block(ns.label, unknown, (m) => report(m, ns.resource.urn))) continue;
             const problems = namespaceLabelProblems(ns.labels);
             if (problems.length === 0) continue;

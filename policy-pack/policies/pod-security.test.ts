@@ -19,7 +19,10 @@ describe("pod-security", () => {
             });
 
             it("rejects allowPrivilegeEscalation: true, naming resource, container, field path, value and fix", async () => {
-                const r = k8s(bad(kind, (s) => (s.containers[0].securityContext.allowPrivilegeEscalation = true)), { name: "web-pulumi" });
+                const r = k8s(
+                    bad(kind, (s) => (s.containers[0].securityContext.allowPrivilegeEscalation = true)),
+                    { name: "web-pulumi" },
+                );
                 const out = await runPolicy(podSecurity, r);
                 assert.equal(out.violations.length, 1, messages(out).join("\n"));
                 const [v] = out.violations;
@@ -34,7 +37,10 @@ describe("pod-security", () => {
             it("rejects a privileged init container", async () => {
                 const out = await runPolicy(podSecurity, k8s(bad(kind, (s) => (s.initContainers[0].securityContext.privileged = true))));
                 assert.equal(out.violations.length, 1);
-                assert.ok(messages(out)[0].includes(`container "init": ${podSpecPath(kind)}.initContainers[0].securityContext.privileged = true`), messages(out)[0]);
+                assert.ok(
+                    messages(out)[0].includes(`container "init": ${podSpecPath(kind)}.initContainers[0].securityContext.privileged = true`),
+                    messages(out)[0],
+                );
             });
 
             it("checks ephemeral containers", async () => {
@@ -48,7 +54,8 @@ describe("pod-security", () => {
                 // capabilities_restricted (it overrides capabilities_baseline at the restricted level)
                 assert.equal(out.violations.length, 1, messages(out).join("\n"));
                 assert.match(messages(out)[0], /check capabilities_restricted/);
-                for (const msg of messages(out)) assert.ok(msg.includes(`container "debug": ${podSpecPath(kind)}.ephemeralContainers[0].securityContext.capabilities.add`), msg);
+                for (const msg of messages(out))
+                    assert.ok(msg.includes(`container "debug": ${podSpecPath(kind)}.ephemeralContainers[0].securityContext.capabilities.add`), msg);
             });
 
             it("reports a missing pod-level field with its full path", async () => {
@@ -94,13 +101,28 @@ describe("pod-security", () => {
         });
 
         it("never lets a namespace lower the configured level", () => {
-            const ns = { resource: k8s(namespace("shop")), props: {}, name: "shop", label: "Namespace shop", labels: namespace("shop", "baseline", "v1.30").metadata.labels };
-            assert.deepEqual({ ...psaTarget({ level: "restricted", version: "latest", useNamespaceLabels: true }, ns), source: "" }, { level: "restricted", version: "v1.30", source: "" });
+            const ns = {
+                resource: k8s(namespace("shop")),
+                props: {},
+                name: "shop",
+                label: "Namespace shop",
+                labels: namespace("shop", "baseline", "v1.30").metadata.labels,
+            };
+            assert.deepEqual(
+                { ...psaTarget({ level: "restricted", version: "latest", useNamespaceLabels: true }, ns), source: "" },
+                { level: "restricted", version: "v1.30", source: "" },
+            );
             const stricter = { ...ns, labels: namespace("shop", "restricted", null).metadata.labels };
-            assert.deepEqual({ ...psaTarget({ level: "baseline", version: "v1.25", useNamespaceLabels: true }, stricter), source: "" }, { level: "restricted", version: "latest", source: "" });
+            assert.deepEqual(
+                { ...psaTarget({ level: "baseline", version: "v1.25", useNamespaceLabels: true }, stricter), source: "" },
+                { level: "restricted", version: "latest", source: "" },
+            );
             // Invalid labels: PSA enforces restricted for an invalid level and latest for an invalid version.
             const invalid = { ...ns, labels: namespace("shop", "strict", "v1.033").metadata.labels };
-            assert.deepEqual({ ...psaTarget({ level: "baseline", version: "v1.25", useNamespaceLabels: true }, invalid), source: "" }, { level: "restricted", version: "latest", source: "" });
+            assert.deepEqual(
+                { ...psaTarget({ level: "baseline", version: "v1.25", useNamespaceLabels: true }, invalid), source: "" },
+                { level: "restricted", version: "latest", source: "" },
+            );
         });
 
         it("judges a namespace enforcing baseline at the configured restricted level", async () => {
@@ -124,12 +146,20 @@ describe("pod-security", () => {
 
     describe("Patch resources", () => {
         it("judges only the values a DeploymentPatch sets", async () => {
-            const partial = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" }, spec: { template: { spec: { containers: [{ name: "app", image: "x:1" }] } } } };
+            const partial = {
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                metadata: { name: "web", namespace: "shop" },
+                spec: { template: { spec: { containers: [{ name: "app", image: "x:1" }] } } },
+            };
             assert.deepEqual(messages(await runPolicy(podSecurity, k8s(partial, { patch: true }))), []);
             partial.spec.template.spec.containers[0] = { name: "app", image: "x:1", securityContext: { privileged: true } } as any;
             const out = await runPolicy(podSecurity, k8s(partial, { patch: true }));
             assert.equal(out.violations.length, 1);
-            assert.match(out.violations[0].message, /^DeploymentPatch shop\/web \(Pulumi name: deployment-web\) sets values that Pod Security "restricted:latest"/);
+            assert.match(
+                out.violations[0].message,
+                /^DeploymentPatch shop\/web \(Pulumi name: deployment-web\) sets values that Pod Security "restricted:latest"/,
+            );
             assert.ok(out.violations[0].message.includes("spec.template.spec.containers[0].securityContext.privileged = true"));
         });
 
@@ -145,7 +175,10 @@ describe("pod-security", () => {
                 const out = await runPolicy(podSecurity, k8s(m, { patch: true }));
                 assert.equal(out.violations.length, 1, messages(out).join("\n"));
                 assert.ok(out.violations[0].message.startsWith(`${kind}Patch shop/web`), out.violations[0].message);
-                assert.ok(out.violations[0].message.includes(`${podSpecPath(kind)}.containers[0].securityContext.privileged = true`), out.violations[0].message);
+                assert.ok(
+                    out.violations[0].message.includes(`${podSpecPath(kind)}.containers[0].securityContext.privileged = true`),
+                    out.violations[0].message,
+                );
             });
         }
 
@@ -166,14 +199,22 @@ describe("pod-security", () => {
             const out = await runPolicy(podSecurity, k8s(withUnknown()), { environment: "prod" });
             assert.equal(out.unknown, undefined);
             assert.equal(out.violations.length, 1);
-            assert.ok(out.violations[0].message.includes("spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation is unknown during preview"), out.violations[0].message);
+            assert.ok(
+                out.violations[0].message.includes("spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation is unknown during preview"),
+                out.violations[0].message,
+            );
             assert.ok(out.violations[0].message.includes("fails closed"));
         });
 
         it("is reported as an advisory UnknownValueError outside prod", async () => {
             const out = await runPolicy(podSecurity, k8s(withUnknown()), { environment: "dev" });
             assert.deepEqual(messages(out), []);
-            assert.ok(out.unknown?.includes("Deployment shop/deployment (Pulumi name: deployment-deployment): spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation"), out.unknown);
+            assert.ok(
+                out.unknown?.includes(
+                    "Deployment shop/deployment (Pulumi name: deployment-deployment): spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation",
+                ),
+                out.unknown,
+            );
         });
 
         it("still judges the other workloads outside prod", async () => {
@@ -197,7 +238,7 @@ describe("pod-security", () => {
             ns.metadata.labels["pod-security.kubernetes.io/enforce-version"] = pulumi.runtime.unknownValue;
             const out = await runPolicy(podSecurity, [k8s(ns), k8s(workload("Job"))], { environment: "prod" });
             assert.equal(out.violations.length, 1);
-            assert.ok(out.violations[0].message.includes('metadata.labels.pod-security.kubernetes.io/enforce-version is unknown'), out.violations[0].message);
+            assert.ok(out.violations[0].message.includes("metadata.labels.pod-security.kubernetes.io/enforce-version is unknown"), out.violations[0].message);
         });
     });
 });

@@ -140,7 +140,17 @@ export const podSecurity: StackValidationPolicy = {
                 ...relevantUnknowns(w.props, [], ["metadata.namespace"]),
                 ...relevantUnknowns(w.props, templateSegments(w), PSA_FIELDS),
             ];
-            const nsUnknown = ns && config.useNamespaceLabels ? relevantUnknowns(ns.props, [], [["metadata", "labels", ENFORCE_LABEL], ["metadata", "labels", ENFORCE_VERSION_LABEL]]) : [];
+            const nsUnknown =
+                ns && config.useNamespaceLabels
+                    ? relevantUnknowns(
+                          ns.props,
+                          [],
+                          [
+                              ["metadata", "labels", ENFORCE_LABEL],
+                              ["metadata", "labels", ENFORCE_VERSION_LABEL],
+                          ],
+                      )
+                    : [];
             const blocked = gate.block(w.label, unknown, (m) => report(m, w.resource.urn));
             const nsBlocked = gate.block(`${w.label} in ${ns?.label}`, nsUnknown, (m) => report(m, w.resource.urn));
             if (blocked || nsBlocked) continue;

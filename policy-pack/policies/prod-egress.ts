@@ -9,7 +9,18 @@
 // prod a workload without egress isolation is not reported (default-deny covers isolation).
 // NetworkPolicyPatch resources are included: a patch can open egress on an existing policy.
 import { StackValidationPolicy } from "@pulumi/policy";
-import { Cidr, Cluster, InternetEgressFinding, NetworkPolicyPort, PodEndpoint, cidrContains, coversWholeFamily, openInternetEgress, parseK8sCidr, policiesSelecting } from "@vmafx-k8s/core";
+import {
+    Cidr,
+    Cluster,
+    InternetEgressFinding,
+    NetworkPolicyPort,
+    PodEndpoint,
+    cidrContains,
+    coversWholeFamily,
+    openInternetEgress,
+    parseK8sCidr,
+    policiesSelecting,
+} from "@vmafx-k8s/core";
 import { ENVIRONMENT_PROPERTY, resolveEnvironment } from "../lib/environment";
 import { listText, showValue } from "../lib/messages";
 import { DeclaredNetworkPolicy, StackView, Workload, templateSegments } from "../lib/stack";
@@ -22,9 +33,7 @@ export interface ProdEgressConfig {
 
 export function portsText(ports: readonly NetworkPolicyPort[] | undefined): string {
     if (!ports || ports.length === 0) return "every port";
-    return ports
-        .map((p) => `${p.protocol ?? "TCP"} ${p.port == null ? "(all ports)" : `${p.port}${p.endPort != null ? `-${p.endPort}` : ""}`}`)
-        .join(", ");
+    return ports.map((p) => `${p.protocol ?? "TCP"} ${p.port == null ? "(all ports)" : `${p.port}${p.endPort != null ? `-${p.endPort}` : ""}`}`).join(", ");
 }
 
 interface Group {
@@ -61,8 +70,12 @@ export const prodEgress: StackValidationPolicy = {
         const allowed: Cidr[] = [];
         (config.allowedCidrs ?? []).forEach((text, i) => {
             const c = parseK8sCidr(text).cidr;
-            if (!c) report(`policy config prod-egress.allowedCidrs[${i}] = ${showValue(text)} is not a CIDR; it is ignored. Fix: use a CIDR such as 10.20.0.0/16.`);
-            else if (coversWholeFamily(c)) report(`policy config prod-egress.allowedCidrs[${i}] = ${showValue(text)} would allow the whole internet; it is ignored. Fix: list the narrow destination ranges instead.`);
+            if (!c)
+                report(`policy config prod-egress.allowedCidrs[${i}] = ${showValue(text)} is not a CIDR; it is ignored. Fix: use a CIDR such as 10.20.0.0/16.`);
+            else if (coversWholeFamily(c))
+                report(
+                    `policy config prod-egress.allowedCidrs[${i}] = ${showValue(text)} would allow the whole internet; it is ignored. Fix: list the narrow destination ranges instead.`,
+                );
             else allowed.push(c);
         });
 
@@ -115,10 +128,14 @@ export const prodEgress: StackValidationPolicy = {
                             const c = peer.ipBlock ? parseK8sCidr(peer.ipBlock.cidr).cidr : undefined;
                             if (!c || coversWholeFamily(c) || allowed.some((a) => cidrContains(a, c))) return;
                             const path = `spec.egress[${r}].to[${i}].ipBlock.cidr`;
-                            add(`${np.resource.urn}|${path}|allow-list`, np.resource.urn, w, (workloads) =>
-                                `${np.label} lets ${workloads} egress to ${path} = ${showValue(peer.ipBlock?.cidr)} on ${portsText(rule.ports ?? undefined)}, ` +
-                                `which is not inside the allowed egress CIDRs (${allowed.map((a) => a.text).join(", ")}, policy config allowedCidrs). ` +
-                                `Fix: narrow it to an allowed range, or extend allowedCidrs after review.`,
+                            add(
+                                `${np.resource.urn}|${path}|allow-list`,
+                                np.resource.urn,
+                                w,
+                                (workloads) =>
+                                    `${np.label} lets ${workloads} egress to ${path} = ${showValue(peer.ipBlock?.cidr)} on ${portsText(rule.ports ?? undefined)}, ` +
+                                    `which is not inside the allowed egress CIDRs (${allowed.map((a) => a.text).join(", ")}, policy config allowedCidrs). ` +
+                                    `Fix: narrow it to an allowed range, or extend allowedCidrs after review.`,
                             );
                         }),
                     );

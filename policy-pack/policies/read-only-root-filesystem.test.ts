@@ -11,7 +11,12 @@ describe("read-only-root-filesystem", () => {
             podSpecOf(m).containers[0].securityContext.readOnlyRootFilesystem = false;
             const out = await runPolicy(readOnlyRootFilesystem, k8s(m));
             assert.equal(out.violations.length, 1);
-            assert.ok(out.violations[0].message.includes(`container "app": ${podSpecPath(kind)}.containers[0].securityContext.readOnlyRootFilesystem = false. Fix: set`), out.violations[0].message);
+            assert.ok(
+                out.violations[0].message.includes(
+                    `container "app": ${podSpecPath(kind)}.containers[0].securityContext.readOnlyRootFilesystem = false. Fix: set`,
+                ),
+                out.violations[0].message,
+            );
         });
     }
 
@@ -22,14 +27,22 @@ describe("read-only-root-filesystem", () => {
         delete debug.securityContext;
         podSpecOf(m).ephemeralContainers = [debug];
         const out = await runPolicy(readOnlyRootFilesystem, k8s(m));
-        assert.deepEqual(messages(out).map((msg) => msg.split(". Fix")[0].replace(/^.*container /, "container ")), [
-            'container "init": spec.jobTemplate.spec.template.spec.initContainers[0].securityContext.readOnlyRootFilesystem is not set',
-            'container "debug": spec.jobTemplate.spec.template.spec.ephemeralContainers[0].securityContext.readOnlyRootFilesystem is not set',
-        ]);
+        assert.deepEqual(
+            messages(out).map((msg) => msg.split(". Fix")[0].replace(/^.*container /, "container ")),
+            [
+                'container "init": spec.jobTemplate.spec.template.spec.initContainers[0].securityContext.readOnlyRootFilesystem is not set',
+                'container "debug": spec.jobTemplate.spec.template.spec.ephemeralContainers[0].securityContext.readOnlyRootFilesystem is not set',
+            ],
+        );
     });
 
     it("judges a Patch only on an explicit false", async () => {
-        const patch: Obj = { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "db" }, spec: { template: { spec: { containers: [{ name: "db" }] } } } };
+        const patch: Obj = {
+            apiVersion: "apps/v1",
+            kind: "StatefulSet",
+            metadata: { name: "db" },
+            spec: { template: { spec: { containers: [{ name: "db" }] } } },
+        };
         assert.deepEqual(messages(await runPolicy(readOnlyRootFilesystem, k8s(patch, { patch: true }))), []);
         patch.spec.template.spec.containers[0].securityContext = { readOnlyRootFilesystem: false };
         assert.equal((await runPolicy(readOnlyRootFilesystem, k8s(patch, { patch: true }))).violations.length, 1);

@@ -11,7 +11,10 @@ describe("resource-limits", () => {
             delete podSpecOf(m).initContainers[0].resources.limits.memory;
             const out = await runPolicy(resourceLimits, k8s(m));
             assert.equal(out.violations.length, 1);
-            assert.ok(out.violations[0].message.includes(`container "init": ${podSpecPath(kind)}.initContainers[0].resources.limits.memory is not set`), out.violations[0].message);
+            assert.ok(
+                out.violations[0].message.includes(`container "init": ${podSpecPath(kind)}.initContainers[0].resources.limits.memory is not set`),
+                out.violations[0].message,
+            );
         });
     }
 
@@ -19,7 +22,10 @@ describe("resource-limits", () => {
         const m = workload("Job", { name: "batch" });
         delete podSpecOf(m).containers[0].resources;
         const out = await runPolicy(resourceLimits, k8s(m));
-        assert.match(out.violations[0]?.message ?? "", /spec\.template\.spec\.containers\[0\]\.resources\.limits\.cpu and spec\.template\.spec\.containers\[0\]\.resources\.limits\.memory are not set/);
+        assert.match(
+            out.violations[0]?.message ?? "",
+            /spec\.template\.spec\.containers\[0\]\.resources\.limits\.cpu and spec\.template\.spec\.containers\[0\]\.resources\.limits\.memory are not set/,
+        );
     });
 
     it("skips ephemeral containers (the API forbids their resources) and honours the configured resources", async () => {
@@ -32,7 +38,12 @@ describe("resource-limits", () => {
     });
 
     it("does not judge Patch resources (they leave fields out on purpose)", async () => {
-        const patch: Obj = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { template: { spec: { containers: [{ name: "app", image: "a:1" }] } } } };
+        const patch: Obj = {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "web" },
+            spec: { template: { spec: { containers: [{ name: "app", image: "a:1" }] } } },
+        };
         assert.deepEqual(messages(await runPolicy(resourceLimits, k8s(patch, { patch: true }))), []);
     });
 });

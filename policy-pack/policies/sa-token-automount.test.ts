@@ -3,7 +3,12 @@ import { KINDS, Obj, podSpecOf, workload } from "../fixtures";
 import { k8s, messages, runPolicy } from "../testing";
 import { saTokenAutomount } from "./sa-token-automount";
 
-const sa = (name: string, automount?: boolean): Obj => ({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: "shop" }, ...(automount === undefined ? {} : { automountServiceAccountToken: automount }) });
+const sa = (name: string, automount?: boolean): Obj => ({
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name, namespace: "shop" },
+    ...(automount === undefined ? {} : { automountServiceAccountToken: automount }),
+});
 const withSpec = (kind: (typeof KINDS)[number], tweak: (s: Obj) => void) => {
     const m = workload(kind, { name: "web" });
     tweak(podSpecOf(m));
@@ -16,8 +21,18 @@ describe("sa-token-automount", () => {
             assert.deepEqual(messages(await runPolicy(saTokenAutomount, k8s(workload(kind)))), []);
             const out = await runPolicy(saTokenAutomount, k8s(withSpec(kind, (s) => (s.automountServiceAccountToken = true))));
             assert.equal(out.violations.length, 1);
-            const path = kind === "Pod" ? "spec" : kind === "CronJob" ? "spec.jobTemplate.spec.template.spec" : kind === "PodTemplate" ? "template.spec" : "spec.template.spec";
-            assert.ok(out.violations[0].message.includes(`mounts a service account token for shop/default: ${path}.automountServiceAccountToken = true`), out.violations[0].message);
+            const path =
+                kind === "Pod"
+                    ? "spec"
+                    : kind === "CronJob"
+                      ? "spec.jobTemplate.spec.template.spec"
+                      : kind === "PodTemplate"
+                        ? "template.spec"
+                        : "spec.template.spec";
+            assert.ok(
+                out.violations[0].message.includes(`mounts a service account token for shop/default: ${path}.automountServiceAccountToken = true`),
+                out.violations[0].message,
+            );
         });
     }
 
@@ -28,9 +43,15 @@ describe("sa-token-automount", () => {
         });
         assert.deepEqual(messages(await runPolicy(saTokenAutomount, [k8s(sa("web", false)), k8s(unset)])), []);
         const declaredTrue = await runPolicy(saTokenAutomount, [k8s(sa("web")), k8s(unset)]);
-        assert.match(declaredTrue.violations[0]?.message ?? "", /spec\.template\.spec\.automountServiceAccountToken is not set and ServiceAccount shop\/web does not set automountServiceAccountToken: false/);
+        assert.match(
+            declaredTrue.violations[0]?.message ?? "",
+            /spec\.template\.spec\.automountServiceAccountToken is not set and ServiceAccount shop\/web does not set automountServiceAccountToken: false/,
+        );
         const undeclared = await runPolicy(saTokenAutomount, k8s(unset));
-        assert.match(undeclared.violations[0]?.message ?? "", /ServiceAccount shop\/web is not declared in this stack \(Kubernetes mounts the token by default\)/);
+        assert.match(
+            undeclared.violations[0]?.message ?? "",
+            /ServiceAccount shop\/web is not declared in this stack \(Kubernetes mounts the token by default\)/,
+        );
     });
 
     it("the pod's explicit true wins over the ServiceAccount's false", async () => {
@@ -49,13 +70,24 @@ describe("sa-token-automount", () => {
         assert.deepEqual(messages(await runPolicy(saTokenAutomount, k8s(m), { allowedServiceAccounts: ["shop/operator"] })), []);
         assert.deepEqual(messages(await runPolicy(saTokenAutomount, k8s(m), { allowedServiceAccounts: ["operator"] })), []);
         assert.equal((await runPolicy(saTokenAutomount, k8s(m), { allowedServiceAccounts: ["other/operator"] })).violations.length, 1);
-        const binding = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "op", namespace: "shop" }, subjects: [{ kind: "ServiceAccount", name: "operator" }], roleRef: { kind: "Role", name: "op", apiGroup: "rbac.authorization.k8s.io" } };
+        const binding = {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: { name: "op", namespace: "shop" },
+            subjects: [{ kind: "ServiceAccount", name: "operator" }],
+            roleRef: { kind: "Role", name: "op", apiGroup: "rbac.authorization.k8s.io" },
+        };
         const out = await runPolicy(saTokenAutomount, [k8s(binding), k8s(m)]);
         assert.match(out.violations[0]?.message ?? "", /shop\/operator is bound by RoleBinding shop\/op .*add "shop\/operator" to allowedServiceAccounts/);
     });
 
     it("judges a Patch only on an explicit true", async () => {
-        const patch = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" }, spec: { template: { spec: { containers: [{ name: "app" }] } } } } as Obj;
+        const patch = {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "web", namespace: "shop" },
+            spec: { template: { spec: { containers: [{ name: "app" }] } } },
+        } as Obj;
         assert.deepEqual(messages(await runPolicy(saTokenAutomount, k8s(patch, { patch: true }))), []);
         patch.spec.template.spec.automountServiceAccountToken = true;
         assert.equal((await runPolicy(saTokenAutomount, k8s(patch, { patch: true }))).violations.length, 1);

@@ -50,15 +50,20 @@ export const saTokenAutomount: StackValidationPolicy = {
             const unknown = [...relevantUnknowns(w.props, [], ["metadata.namespace"]), ...relevantUnknowns(w.props, templateSegments(w), fields)];
             if (gate.block(w.label, unknown, (m) => report(m, w.resource.urn))) continue;
             const spec = w.template.spec ?? {};
-            const name: string = typeof spec.serviceAccountName === "string" && spec.serviceAccountName !== "" ? spec.serviceAccountName
-                : typeof spec.serviceAccount === "string" && spec.serviceAccount !== "" ? spec.serviceAccount : "default";
+            const name: string =
+                typeof spec.serviceAccountName === "string" && spec.serviceAccountName !== ""
+                    ? spec.serviceAccountName
+                    : typeof spec.serviceAccount === "string" && spec.serviceAccount !== ""
+                      ? spec.serviceAccount
+                      : "default";
             const key = `${w.namespace}/${name}`;
             const podValue = spec.automountServiceAccountToken;
             if (podValue === false || serviceAccountAllowed(allowed, w.namespace, name)) continue;
             if (w.patch && podValue !== true) continue;
             const sa = stack.serviceAccounts.get(key);
             if (podValue === undefined && sa) {
-                if (gate.block(`ServiceAccount ${key}`, relevantUnknowns(sa.props, [], ["automountServiceAccountToken"]), (m) => report(m, w.resource.urn))) continue;
+                if (gate.block(`ServiceAccount ${key}`, relevantUnknowns(sa.props, [], ["automountServiceAccountToken"]), (m) => report(m, w.resource.urn)))
+                    continue;
                 if (sa.props.automountServiceAccountToken === false) continue;
             }
             const path = podFieldPath(w, "spec.automountServiceAccountToken");

@@ -82,4 +82,3 @@ function projectConfigDefaults(projectName: string): Record<string, unknown> {
     }
     return out;
 }
-

@@ -9,8 +9,22 @@ import { StackConfig } from "./config";
 
 /** Install order of kinds (as Helm applies them); unknown kinds go last. */
 const KIND_ORDER = [
-    "Namespace", "NetworkPolicy", "ServiceAccount", "Secret", "ConfigMap", "PersistentVolumeClaim", "ClusterRole",
-    "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment", "StatefulSet", "Job", "Ingress", "PodDisruptionBudget",
+    "Namespace",
+    "NetworkPolicy",
+    "ServiceAccount",
+    "Secret",
+    "ConfigMap",
+    "PersistentVolumeClaim",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "Role",
+    "RoleBinding",
+    "Service",
+    "Deployment",
+    "StatefulSet",
+    "Job",
+    "Ingress",
+    "PodDisruptionBudget",
 ];
 
 function kindRank(kind: string): number {

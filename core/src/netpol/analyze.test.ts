@@ -36,8 +36,7 @@ const cluster = (...policies: NetworkPolicyObject[]): Cluster => ({
         { name: "kube-system" },
     ],
 });
-const allowed = (c: Cluster, from: Endpoint, to: Endpoint, port: number, protocol: Protocol = "TCP") =>
-    evaluateFlow(c, from, to, port, protocol).allowed;
+const allowed = (c: Cluster, from: Endpoint, to: Endpoint, port: number, protocol: Protocol = "TCP") => evaluateFlow(c, from, to, port, protocol).allowed;
 
 const server = pod(APP, { "app.kubernetes.io/name": "vmafx", component: "server" }, { name: "server" });
 const node = pod(APP, { "app.kubernetes.io/name": "vmafx", component: "node" }, { name: "node" });
@@ -277,8 +276,16 @@ describe("netpol: peers", () => {
             policyTypes: ["Egress"],
             egress: [
                 {
-                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-                    ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+                    to: [
+                        {
+                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                        },
+                    ],
+                    ports: [
+                        { protocol: "UDP", port: 53 },
+                        { protocol: "TCP", port: 53 },
+                    ],
                 },
             ],
         });
@@ -353,7 +360,9 @@ describe("netpol: ipBlock", () => {
         assert.equal(allowed(c, server, node, 50052), false, "pod without ip");
         assert.equal(allowed(c, server, { ...node, ip: "10.244.3.4" }, 50052), true);
         assert.equal(allowed(c, server, { ...node, ip: "10.245.3.4" }, 50052), false);
-        const ingress = cluster(np("p", { podSelector: { matchLabels: { component: "node" } }, ingress: [{ from: [{ ipBlock: { cidr: "10.244.0.0/16" } }] }] }));
+        const ingress = cluster(
+            np("p", { podSelector: { matchLabels: { component: "node" } }, ingress: [{ from: [{ ipBlock: { cidr: "10.244.0.0/16" } }] }] }),
+        );
         assert.equal(allowed(ingress, { ...server, ip: "10.244.0.9" }, node, 50052), true);
         assert.equal(allowed(ingress, server, node, 50052), false);
     });
@@ -374,14 +383,18 @@ describe("netpol: ipBlock", () => {
 });
 
 describe("netpol: ports", () => {
-    const grpc = pod(APP, { component: "node" }, {
-        ports: [
-            { name: "grpc", containerPort: 50052 },
-            { name: "metrics", containerPort: 9090, protocol: "TCP" },
-            { name: "dns", containerPort: 5353, protocol: "UDP" },
-            { name: "udp-only", containerPort: 7000, protocol: "UDP" },
-        ],
-    });
+    const grpc = pod(
+        APP,
+        { component: "node" },
+        {
+            ports: [
+                { name: "grpc", containerPort: 50052 },
+                { name: "metrics", containerPort: 9090, protocol: "TCP" },
+                { name: "dns", containerPort: 5353, protocol: "UDP" },
+                { name: "udp-only", containerPort: 7000, protocol: "UDP" },
+            ],
+        },
+    );
     const ingressPorts = (ports: NonNullable<NetworkPolicySpec["ingress"]>[number]["ports"]) =>
         cluster(np("p", { podSelector: { matchLabels: { component: "node" } }, ingress: [{ ports }] }));
 
@@ -455,15 +468,21 @@ describe("netpol: ports", () => {
     it("a named egress port resolves against the destination, not the source", () => {
         const source = pod(APP, { component: "server" }, { ports: [{ name: "metrics", containerPort: 9090 }] });
         const dest = pod(APP, { component: "exporter" }, { ports: [{ name: "metrics", containerPort: 9100 }] });
-        const c = cluster(np("p", { podSelector: { matchLabels: { component: "server" } }, policyTypes: ["Egress"], egress: [{ ports: [{ port: "metrics" }] }] }));
+        const c = cluster(
+            np("p", { podSelector: { matchLabels: { component: "server" } }, policyTypes: ["Egress"], egress: [{ ports: [{ port: "metrics" }] }] }),
+        );
         assert.equal(allowed(c, source, dest, 9100), true);
         assert.equal(allowed(c, source, dest, 9090), false);
     });
 
     it("a named port never matches an IP endpoint", () => {
-        const c = cluster(np("p", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: "https" }] }] }));
+        const c = cluster(
+            np("p", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: "https" }] }] }),
+        );
         assert.equal(allowed(c, server, internet, 443), false);
-        const withNumber = cluster(np("p", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }] }));
+        const withNumber = cluster(
+            np("p", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }] }),
+        );
         assert.equal(allowed(withNumber, server, internet, 443), true);
     });
 

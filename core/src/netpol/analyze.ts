@@ -69,10 +69,7 @@ export function effectivePolicyTypes(policy: NetworkPolicyObject): PolicyType[] 
 /** Policies in the pod's namespace that select it and whose effective policyTypes include `direction`. */
 export function policiesSelecting(cluster: Cluster, pod: PodEndpoint, direction: PolicyType): NetworkPolicyObject[] {
     return cluster.policies.filter(
-        (p) =>
-            policyNamespace(cluster, p) === pod.namespace &&
-            selectorMatches(p.spec.podSelector, pod.labels) &&
-            effectivePolicyTypes(p).includes(direction),
+        (p) => policyNamespace(cluster, p) === pod.namespace && selectorMatches(p.spec.podSelector, pod.labels) && effectivePolicyTypes(p).includes(direction),
     );
 }
 
@@ -101,13 +98,7 @@ function ipBlockNetwork(text: string): Cidr | undefined {
  * A peer with none of the three (rejected by the API server) matches nothing; one that
  * mixes ipBlock with a selector (also rejected) is judged by its ipBlock.
  */
-function peerMatches(
-    cluster: Cluster,
-    peer: NetworkPolicyPeer,
-    policyNs: string,
-    endpoint: Endpoint,
-    address: ipaddr.IPv4 | ipaddr.IPv6 | undefined,
-): boolean {
+function peerMatches(cluster: Cluster, peer: NetworkPolicyPeer, policyNs: string, endpoint: Endpoint, address: ipaddr.IPv4 | ipaddr.IPv6 | undefined): boolean {
     if (peer.ipBlock != null) {
         const network = ipBlockNetwork(peer.ipBlock.cidr);
         if (!network || !address || !addressInNetwork(address, network)) {
@@ -156,9 +147,7 @@ function portEntryMatches(entry: NetworkPolicyPort, destination: Endpoint, port:
         return false;
     }
     const name = entry.port;
-    return (destination.ports ?? []).some(
-        (cp) => cp.name === name && (cp.protocol ?? "TCP") === protocol && cp.containerPort === port,
-    );
+    return (destination.ports ?? []).some((cp) => cp.name === name && (cp.protocol ?? "TCP") === protocol && cp.containerPort === port);
 }
 
 interface Side {
@@ -293,7 +282,14 @@ export function openInternetEgress(cluster: Cluster, pod: PodEndpoint): Internet
         ["ipv6", "cidrs together cover ::/0", "cidr ::/0"],
     ] as const) {
         const ofFamily = parts.filter((p) => p.network.family === family);
-        if (!findings.some((f) => f.form === whole) && ofFamily.length > 0 && unionCoversFamily(ofFamily.map((p) => p.network), family)) {
+        if (
+            !findings.some((f) => f.form === whole) &&
+            ofFamily.length > 0 &&
+            unionCoversFamily(
+                ofFamily.map((p) => p.network),
+                family,
+            )
+        ) {
             findings.push({ form, parts: ofFamily.map((p) => ({ policy: p.policy, rule: p.rule, peer: p.peer, path: p.path, cidr: p.cidr })) });
         }
     }

@@ -77,19 +77,27 @@ describe("netpol: openInternetEgress", () => {
         const b = egress("b", [{ ports: [{ port: 53, protocol: "UDP" }] }]);
         assert.deepEqual(
             openInternetEgress(cluster(denyAll, a, b), node).map((f) => [f.form, f.policy]),
-            [["cidr 0.0.0.0/0", "a"], ["rule without to", "b"]],
+            [
+                ["cidr 0.0.0.0/0", "a"],
+                ["rule without to", "b"],
+            ],
         );
     });
 
     it("policyTypes omitted: egress rules still isolate and are examined", () => {
         const p = np("defaulted", { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] });
-        assert.deepEqual(openInternetEgress(cluster(p), node).map((f) => f.form), ["cidr 0.0.0.0/0"]);
+        assert.deepEqual(
+            openInternetEgress(cluster(p), node).map((f) => f.form),
+            ["cidr 0.0.0.0/0"],
+        );
     });
 
     it("ipBlocks that together span a family are reported as one cover finding", () => {
         const halves = cluster(
             egress("low", [{ to: [{ ipBlock: { cidr: "0.0.0.0/1" } }] }]),
-            egress("high", [{ to: [{ podSelector: {} }, { ipBlock: { cidr: "128.0.0.0/2" } }, { ipBlock: { cidr: "192.0.0.0/2", except: ["192.168.0.0/16"] } }] }]),
+            egress("high", [
+                { to: [{ podSelector: {} }, { ipBlock: { cidr: "128.0.0.0/2" } }, { ipBlock: { cidr: "192.0.0.0/2", except: ["192.168.0.0/16"] } }] },
+            ]),
         );
         assert.deepEqual(openInternetEgress(halves, node), [
             {
@@ -101,10 +109,15 @@ describe("netpol: openInternetEgress", () => {
                 ],
             },
         ]);
-        const gap = cluster(egress("gap", [{ to: [{ ipBlock: { cidr: "0.0.0.0/1" } }, { ipBlock: { cidr: "128.0.0.0/2" } }, { ipBlock: { cidr: "224.0.0.0/3" } }] }]));
+        const gap = cluster(
+            egress("gap", [{ to: [{ ipBlock: { cidr: "0.0.0.0/1" } }, { ipBlock: { cidr: "128.0.0.0/2" } }, { ipBlock: { cidr: "224.0.0.0/3" } }] }]),
+        );
         assert.deepEqual(openInternetEgress(gap, node), [], "192.0.0.0/3 is missing");
         const v6 = cluster(egress("v6", [{ to: [{ ipBlock: { cidr: "::/1" } }, { ipBlock: { cidr: "8000::/1" } }] }]));
-        assert.deepEqual(openInternetEgress(v6, node).map((f) => f.form), ["cidrs together cover ::/0"]);
+        assert.deepEqual(
+            openInternetEgress(v6, node).map((f) => f.form),
+            ["cidrs together cover ::/0"],
+        );
     });
 
     it("a single /0 of the family suppresses the cover finding for that family only", () => {
@@ -114,6 +127,9 @@ describe("netpol: openInternetEgress", () => {
                 { to: [{ ipBlock: { cidr: "::/1" } }, { ipBlock: { cidr: "8000::/1" } }] },
             ]),
         );
-        assert.deepEqual(openInternetEgress(c, node).map((f) => f.form), ["cidr 0.0.0.0/0", "cidrs together cover ::/0"]);
+        assert.deepEqual(
+            openInternetEgress(c, node).map((f) => f.form),
+            ["cidr 0.0.0.0/0", "cidrs together cover ::/0"],
+        );
     });
 });

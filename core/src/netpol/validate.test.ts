@@ -17,8 +17,16 @@ describe("netpol: validateNetworkPolicy accepts", () => {
                 policyTypes: ["Egress"],
                 egress: [
                     {
-                        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-                        ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+                        to: [
+                            {
+                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                            },
+                        ],
+                        ports: [
+                            { protocol: "UDP", port: 53 },
+                            { protocol: "TCP", port: 53 },
+                        ],
                     },
                 ],
             }),
@@ -26,7 +34,10 @@ describe("netpol: validateNetworkPolicy accepts", () => {
         ["ipBlock with excepts", ipBlock("0.0.0.0/0", ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"])],
         ["IPv6 ipBlock with except", ipBlock("2001:db8::/32", ["2001:db8:1::/48"])],
         ["single-address except", ipBlock("10.0.0.0/8", ["10.0.0.1/32"])],
-        ["port range and named port", np({ podSelector: {}, ingress: [{ ports: [{ port: 32000, endPort: 32768 }, { port: "grpc-metrics", protocol: "TCP" }, { protocol: "SCTP" }] }] })],
+        [
+            "port range and named port",
+            np({ podSelector: {}, ingress: [{ ports: [{ port: 32000, endPort: 32768 }, { port: "grpc-metrics", protocol: "TCP" }, { protocol: "SCTP" }] }] }),
+        ],
         ["endPort equal to port, bounds", withPort({ port: 65535, endPort: 65535 })],
         [
             "every selector operator",
@@ -50,49 +61,183 @@ describe("netpol: validateNetworkPolicy accepts", () => {
 describe("netpol: validateNetworkPolicy rejects", () => {
     const P = "spec.egress[0].to[0]";
     const cases: [string, NetworkPolicyObject, string[]][] = [
-        ["a bare address as cidr", ipBlock("10.0.0.1"), [`${P}.ipBlock.cidr: Invalid value: "10.0.0.1": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`]],
+        [
+            "a bare address as cidr",
+            ipBlock("10.0.0.1"),
+            [`${P}.ipBlock.cidr: Invalid value: "10.0.0.1": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`],
+        ],
         ["an empty cidr", ipBlock(""), [`${P}.ipBlock.cidr: Required value`]],
-        ["prefix 33", ipBlock("10.0.0.0/33"), [`${P}.ipBlock.cidr: Invalid value: "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`]],
-        ["IPv6 prefix 129", ipBlock("2001:db8::/129"), [`${P}.ipBlock.cidr: Invalid value: "2001:db8::/129": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`]],
-        ["three-part IPv4", ipBlock("10.0.0/8"), [`${P}.ipBlock.cidr: Invalid value: "10.0.0/8": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`]],
-        ["hex IPv4", ipBlock("0x0a.0.0.0/8"), [`${P}.ipBlock.cidr: Invalid value: "0x0a.0.0.0/8": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`]],
-        ["IPv6 zone", ipBlock("fe80::%eth0/64"), [`${P}.ipBlock.cidr: Invalid value: "fe80::%eth0/64": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`]],
+        [
+            "prefix 33",
+            ipBlock("10.0.0.0/33"),
+            [`${P}.ipBlock.cidr: Invalid value: "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`],
+        ],
+        [
+            "IPv6 prefix 129",
+            ipBlock("2001:db8::/129"),
+            [`${P}.ipBlock.cidr: Invalid value: "2001:db8::/129": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`],
+        ],
+        [
+            "three-part IPv4",
+            ipBlock("10.0.0/8"),
+            [`${P}.ipBlock.cidr: Invalid value: "10.0.0/8": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`],
+        ],
+        [
+            "hex IPv4",
+            ipBlock("0x0a.0.0.0/8"),
+            [`${P}.ipBlock.cidr: Invalid value: "0x0a.0.0.0/8": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`],
+        ],
+        [
+            "IPv6 zone",
+            ipBlock("fe80::%eth0/64"),
+            [`${P}.ipBlock.cidr: Invalid value: "fe80::%eth0/64": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`],
+        ],
         ["host bits set (strict)", ipBlock("10.0.0.1/8"), [`${P}.ipBlock.cidr: Invalid value: "10.0.0.1/8": must not have bits set beyond the prefix length`]],
-        ["leading zeros (strict)", ipBlock("010.0.0.0/8"), [`${P}.ipBlock.cidr: Invalid value: "010.0.0.0/8": must not have leading 0s in IP or prefix length`]],
-        ["prefix leading zero (strict)", ipBlock("10.0.0.0/08"), [`${P}.ipBlock.cidr: Invalid value: "10.0.0.0/08": must not have leading 0s in IP or prefix length`]],
-        ["IPv4-mapped IPv6 (strict)", ipBlock("::ffff:10.0.0.0/104"), [`${P}.ipBlock.cidr: Invalid value: "::ffff:10.0.0.0/104": must not have an IPv4-mapped IPv6 address`]],
-        ["except equal to cidr", ipBlock("10.0.0.0/8", ["10.0.0.0/8"]), [`${P}.ipBlock.except[0]: Invalid value: "10.0.0.0/8": must be a strict subset of \`cidr\``]],
-        ["except outside cidr", ipBlock("10.0.0.0/8", ["11.0.0.0/16"]), [`${P}.ipBlock.except[0]: Invalid value: "11.0.0.0/16": must be a strict subset of \`cidr\``]],
-        ["except wider than cidr", ipBlock("10.1.0.0/16", ["10.0.0.0/8"]), [`${P}.ipBlock.except[0]: Invalid value: "10.0.0.0/8": must be a strict subset of \`cidr\``]],
+        [
+            "leading zeros (strict)",
+            ipBlock("010.0.0.0/8"),
+            [`${P}.ipBlock.cidr: Invalid value: "010.0.0.0/8": must not have leading 0s in IP or prefix length`],
+        ],
+        [
+            "prefix leading zero (strict)",
+            ipBlock("10.0.0.0/08"),
+            [`${P}.ipBlock.cidr: Invalid value: "10.0.0.0/08": must not have leading 0s in IP or prefix length`],
+        ],
+        [
+            "IPv4-mapped IPv6 (strict)",
+            ipBlock("::ffff:10.0.0.0/104"),
+            [`${P}.ipBlock.cidr: Invalid value: "::ffff:10.0.0.0/104": must not have an IPv4-mapped IPv6 address`],
+        ],
+        [
+            "except equal to cidr",
+            ipBlock("10.0.0.0/8", ["10.0.0.0/8"]),
+            [`${P}.ipBlock.except[0]: Invalid value: "10.0.0.0/8": must be a strict subset of \`cidr\``],
+        ],
+        [
+            "except outside cidr",
+            ipBlock("10.0.0.0/8", ["11.0.0.0/16"]),
+            [`${P}.ipBlock.except[0]: Invalid value: "11.0.0.0/16": must be a strict subset of \`cidr\``],
+        ],
+        [
+            "except wider than cidr",
+            ipBlock("10.1.0.0/16", ["10.0.0.0/8"]),
+            [`${P}.ipBlock.except[0]: Invalid value: "10.0.0.0/8": must be a strict subset of \`cidr\``],
+        ],
         ["except of the other family", ipBlock("0.0.0.0/0", ["::/1"]), [`${P}.ipBlock.except[0]: Invalid value: "::/1": must be a strict subset of \`cidr\``]],
-        ["except not a CIDR", ipBlock("10.0.0.0/8", ["10.1.0.0"]), [`${P}.ipBlock.except[0]: Invalid value: "10.1.0.0": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`]],
+        [
+            "except not a CIDR",
+            ipBlock("10.0.0.0/8", ["10.1.0.0"]),
+            [`${P}.ipBlock.except[0]: Invalid value: "10.1.0.0": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`],
+        ],
         ["a peer with nothing", withPeer({}), [`${P}: Required value: must specify a peer`]],
-        ["ipBlock with a selector", withPeer({ ipBlock: { cidr: "10.0.0.0/8" }, podSelector: {} }), [`${P}: Forbidden: may not specify both ipBlock and another peer`]],
-        ["protocol in lower case", withPort({ protocol: "tcp", port: 80 }), [`spec.ingress[0].ports[0].protocol: Unsupported value: "tcp": supported values: "TCP", "UDP", "SCTP"`]],
-        ["protocol ICMP", withPort({ protocol: "ICMP" }), [`spec.ingress[0].ports[0].protocol: Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"`]],
+        [
+            "ipBlock with a selector",
+            withPeer({ ipBlock: { cidr: "10.0.0.0/8" }, podSelector: {} }),
+            [`${P}: Forbidden: may not specify both ipBlock and another peer`],
+        ],
+        [
+            "protocol in lower case",
+            withPort({ protocol: "tcp", port: 80 }),
+            [`spec.ingress[0].ports[0].protocol: Unsupported value: "tcp": supported values: "TCP", "UDP", "SCTP"`],
+        ],
+        [
+            "protocol ICMP",
+            withPort({ protocol: "ICMP" }),
+            [`spec.ingress[0].ports[0].protocol: Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"`],
+        ],
         ["port 0", withPort({ port: 0 }), [`spec.ingress[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive`]],
         ["port 65536", withPort({ port: 65536 }), [`spec.ingress[0].ports[0].port: Invalid value: 65536: must be between 1 and 65535, inclusive`]],
         ["fractional port", withPort({ port: 80.5 }), [`spec.ingress[0].ports[0].port: Invalid value: 80.5: must be between 1 and 65535, inclusive`]],
-        ["endPort below port", withPort({ port: 32000, endPort: 31999 }), [`spec.ingress[0].ports[0].endPort: Invalid value: 31999: must be greater than or equal to \`port\``]],
-        ["endPort 65536", withPort({ port: 32000, endPort: 65536 }), [`spec.ingress[0].ports[0].endPort: Invalid value: 65536: must be between 1 and 65535, inclusive`]],
-        ["endPort with a named port", withPort({ port: "grpc", endPort: 9000 }), [`spec.ingress[0].ports[0].endPort: Invalid value: 9000: may not be specified when \`port\` is non-numeric`]],
-        ["endPort without port", withPort({ endPort: 9000 }), [`spec.ingress[0].ports[0].endPort: Invalid value: 9000: may not be specified when \`port\` is not specified`]],
-        ["upper-case port name", withPort({ port: "HTTP" }), [
-            `spec.ingress[0].ports[0].port: Invalid value: "HTTP": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)`,
-            `spec.ingress[0].ports[0].port: Invalid value: "HTTP": must contain at least one letter (a-z)`,
-        ]],
+        [
+            "endPort below port",
+            withPort({ port: 32000, endPort: 31999 }),
+            [`spec.ingress[0].ports[0].endPort: Invalid value: 31999: must be greater than or equal to \`port\``],
+        ],
+        [
+            "endPort 65536",
+            withPort({ port: 32000, endPort: 65536 }),
+            [`spec.ingress[0].ports[0].endPort: Invalid value: 65536: must be between 1 and 65535, inclusive`],
+        ],
+        [
+            "endPort with a named port",
+            withPort({ port: "grpc", endPort: 9000 }),
+            [`spec.ingress[0].ports[0].endPort: Invalid value: 9000: may not be specified when \`port\` is non-numeric`],
+        ],
+        [
+            "endPort without port",
+            withPort({ endPort: 9000 }),
+            [`spec.ingress[0].ports[0].endPort: Invalid value: 9000: may not be specified when \`port\` is not specified`],
+        ],
+        [
+            "upper-case port name",
+            withPort({ port: "HTTP" }),
+            [
+                `spec.ingress[0].ports[0].port: Invalid value: "HTTP": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)`,
+                `spec.ingress[0].ports[0].port: Invalid value: "HTTP": must contain at least one letter (a-z)`,
+            ],
+        ],
         ["numeric string port", withPort({ port: "8080" }), [`spec.ingress[0].ports[0].port: Invalid value: "8080": must contain at least one letter (a-z)`]],
-        ["port name with double hyphen", withPort({ port: "a--b" }), [`spec.ingress[0].ports[0].port: Invalid value: "a--b": must not contain consecutive hyphens`]],
-        ["port name starting with hyphen", withPort({ port: "-ab" }), [`spec.ingress[0].ports[0].port: Invalid value: "-ab": must not begin or end with a hyphen`]],
-        ["port name of 16 chars", withPort({ port: "abcdefghijklmnop" }), [`spec.ingress[0].ports[0].port: Invalid value: "abcdefghijklmnop": must be no more than 15 characters`]],
-        ["three policyTypes", np({ policyTypes: ["Ingress", "Egress", "Ingress"] }), [`spec.policyTypes: Invalid value: ["Ingress","Egress","Ingress"]: may not specify more than two policyTypes`]],
-        ["lower-case policyType", np({ policyTypes: ["ingress"] }), [`spec.policyTypes[0]: Unsupported value: "ingress": supported values: "Ingress", "Egress"`]],
-        ["In without values", np({ podSelector: { matchExpressions: [{ key: "a", operator: "In" }] } }), [`spec.podSelector.matchExpressions[0].values: Required value: must be specified when \`operator\` is 'In' or 'NotIn'`]],
-        ["Exists with values", np({ podSelector: { matchExpressions: [{ key: "a", operator: "Exists", values: ["x"] }] } }), [`spec.podSelector.matchExpressions[0].values: Forbidden: may not be specified when \`operator\` is 'Exists' or 'DoesNotExist'`]],
-        ["unknown operator", withPeer({ namespaceSelector: { matchExpressions: [{ key: "a", operator: "Equals", values: ["x"] }] } }), [`${P}.namespaceSelector.matchExpressions[0].operator: Invalid value: "Equals": not a valid selector operator`]],
-        ["bad label key", np({ podSelector: { matchLabels: { "-bad": "x" } } }), [`spec.podSelector.matchLabels: Invalid value: "-bad": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`]],
-        ["bad label value", withPeer({ podSelector: { matchLabels: { app: "a b" } } }), [`${P}.podSelector.matchLabels: Invalid value: "a b": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`]],
-        ["bad name", np({}, "Bad_Name"), [`metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`]],
+        [
+            "port name with double hyphen",
+            withPort({ port: "a--b" }),
+            [`spec.ingress[0].ports[0].port: Invalid value: "a--b": must not contain consecutive hyphens`],
+        ],
+        [
+            "port name starting with hyphen",
+            withPort({ port: "-ab" }),
+            [`spec.ingress[0].ports[0].port: Invalid value: "-ab": must not begin or end with a hyphen`],
+        ],
+        [
+            "port name of 16 chars",
+            withPort({ port: "abcdefghijklmnop" }),
+            [`spec.ingress[0].ports[0].port: Invalid value: "abcdefghijklmnop": must be no more than 15 characters`],
+        ],
+        [
+            "three policyTypes",
+            np({ policyTypes: ["Ingress", "Egress", "Ingress"] }),
+            [`spec.policyTypes: Invalid value: ["Ingress","Egress","Ingress"]: may not specify more than two policyTypes`],
+        ],
+        [
+            "lower-case policyType",
+            np({ policyTypes: ["ingress"] }),
+            [`spec.policyTypes[0]: Unsupported value: "ingress": supported values: "Ingress", "Egress"`],
+        ],
+        [
+            "In without values",
+            np({ podSelector: { matchExpressions: [{ key: "a", operator: "In" }] } }),
+            [`spec.podSelector.matchExpressions[0].values: Required value: must be specified when \`operator\` is 'In' or 'NotIn'`],
+        ],
+        [
+            "Exists with values",
+            np({ podSelector: { matchExpressions: [{ key: "a", operator: "Exists", values: ["x"] }] } }),
+            [`spec.podSelector.matchExpressions[0].values: Forbidden: may not be specified when \`operator\` is 'Exists' or 'DoesNotExist'`],
+        ],
+        [
+            "unknown operator",
+            withPeer({ namespaceSelector: { matchExpressions: [{ key: "a", operator: "Equals", values: ["x"] }] } }),
+            [`${P}.namespaceSelector.matchExpressions[0].operator: Invalid value: "Equals": not a valid selector operator`],
+        ],
+        [
+            "bad label key",
+            np({ podSelector: { matchLabels: { "-bad": "x" } } }),
+            [
+                `spec.podSelector.matchLabels: Invalid value: "-bad": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+            ],
+        ],
+        [
+            "bad label value",
+            withPeer({ podSelector: { matchLabels: { app: "a b" } } }),
+            [
+                `${P}.podSelector.matchLabels: Invalid value: "a b": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+            ],
+        ],
+        [
+            "bad name",
+            np({}, "Bad_Name"),
+            [
+                `metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+            ],
+        ],
     ];
     for (const [title, policy, want] of cases) {
         it(title, () => assert.deepEqual(validateNetworkPolicy(policy), want));

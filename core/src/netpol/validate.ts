@@ -32,7 +32,9 @@ function dnsSubdomainErrors(value: string): string[] {
         errs.push("must be no more than 253 characters");
     }
     if (!DNS1123_SUBDOMAIN.test(value)) {
-        errs.push("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+        errs.push(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+        );
     }
     return errs;
 }
@@ -51,7 +53,9 @@ function qualifiedNameErrors(value: string): string[] {
             errs.push(...dnsSubdomainErrors(prefix).map((e) => `prefix part ${e}`));
         }
     } else if (parts.length !== 1) {
-        return ["a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, with an optional DNS subdomain prefix and '/'"];
+        return [
+            "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, with an optional DNS subdomain prefix and '/'",
+        ];
     }
     if (name.length === 0) {
         errs.push("name part must be non-empty");
@@ -70,7 +74,9 @@ function labelValueErrors(value: string): string[] {
         errs.push("must be no more than 63 characters");
     }
     if (!LABEL_VALUE.test(value)) {
-        errs.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+        errs.push(
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        );
     }
     return errs;
 }

@@ -7,15 +7,15 @@ const MAX_INT64 = BigInt("9223372036854775807");
 
 /** Returns the version label when upstream accepts it (`latest`, `v1.0`, `v1.37`, `v1.99`), else undefined. */
 export function parsePsaVersion(v: string): PsaVersion | undefined {
-  if (v === "latest") return "latest";
-  if (typeof v !== "string") return undefined;
-  const m = VERSION_RE.exec(v);
-  if (m === null) return undefined;
-  if (m[1].length > 18 && BigInt(m[1]) > MAX_INT64) return undefined;
-  return v as PsaVersion;
+    if (v === "latest") return "latest";
+    if (typeof v !== "string") return undefined;
+    const m = VERSION_RE.exec(v);
+    if (m === null) return undefined;
+    if (m[1].length > 18 && BigInt(m[1]) > MAX_INT64) return undefined;
+    return v as PsaVersion;
 }
 
 /** The minor number of a parsed version label (`latest` → Infinity, meaning "clamp to the newest"). */
 export function minorOf(v: PsaVersion): number {
-  return v === "latest" ? Infinity : Number(v.slice(3));
+    return v === "latest" ? Infinity : Number(v.slice(3));
 }

@@ -8,35 +8,33 @@ import type { CheckDefinition, CheckFailure, ContainerRef, PodContext, PsaFindin
 import { containerFinding, containersPhrase, isWindowsPod } from "../util";
 
 function allowPrivilegeEscalation_1_8(ctx: PodContext): CheckFailure | undefined {
-  let bad: ContainerRef[] | undefined;
-  const cs = ctx.containers;
-  for (let i = 0; i < cs.length; i++) {
-    const sc = cs[i].sc;
-    if (sc === undefined || sc.allowPrivilegeEscalation !== false) (bad ??= []).push(cs[i]);
-  }
-  if (bad === undefined) return undefined;
-  const findings: PsaFinding[] = bad.map((r) =>
-    containerFinding(r, "securityContext.allowPrivilegeEscalation", r.sc?.allowPrivilegeEscalation ?? undefined),
-  );
-  return {
-    reason: "allowPrivilegeEscalation != false",
-    detail: `${containersPhrase(bad.map((r) => r.name))} must set securityContext.allowPrivilegeEscalation=false`,
-    findings,
-  };
+    let bad: ContainerRef[] | undefined;
+    const cs = ctx.containers;
+    for (let i = 0; i < cs.length; i++) {
+        const sc = cs[i].sc;
+        if (sc === undefined || sc.allowPrivilegeEscalation !== false) (bad ??= []).push(cs[i]);
+    }
+    if (bad === undefined) return undefined;
+    const findings: PsaFinding[] = bad.map((r) => containerFinding(r, "securityContext.allowPrivilegeEscalation", r.sc?.allowPrivilegeEscalation ?? undefined));
+    return {
+        reason: "allowPrivilegeEscalation != false",
+        detail: `${containersPhrase(bad.map((r) => r.name))} must set securityContext.allowPrivilegeEscalation=false`,
+        findings,
+    };
 }
 
 function allowPrivilegeEscalation_1_25(ctx: PodContext): CheckFailure | undefined {
-  // Pod API validation rejects allowPrivilegeEscalation on Windows pods, so they are admitted without it.
-  if (isWindowsPod(ctx)) return undefined;
-  return allowPrivilegeEscalation_1_8(ctx);
+    // Pod API validation rejects allowPrivilegeEscalation on Windows pods, so they are admitted without it.
+    if (isWindowsPod(ctx)) return undefined;
+    return allowPrivilegeEscalation_1_8(ctx);
 }
 
 export const allowPrivilegeEscalation: CheckDefinition = {
-  id: "allowPrivilegeEscalation",
-  level: "restricted",
-  fix: "set securityContext.allowPrivilegeEscalation: false on every container (init and ephemeral containers included)",
-  versions: [
-    { minVersion: 8, check: allowPrivilegeEscalation_1_8 },
-    { minVersion: 25, check: allowPrivilegeEscalation_1_25 },
-  ],
+    id: "allowPrivilegeEscalation",
+    level: "restricted",
+    fix: "set securityContext.allowPrivilegeEscalation: false on every container (init and ephemeral containers included)",
+    versions: [
+        { minVersion: 8, check: allowPrivilegeEscalation_1_8 },
+        { minVersion: 25, check: allowPrivilegeEscalation_1_25 },
+    ],
 };

@@ -6,8 +6,8 @@ import type { CheckDefinition } from "../types";
 import { procMountDefaultOnly } from "./procMount";
 
 export const procMount_restricted: CheckDefinition = {
-  id: "procMount_restricted",
-  level: "restricted",
-  fix: "remove securityContext.procMount (or set it to Default) on every container; restricted allows no other value",
-  versions: [{ minVersion: 35, check: procMountDefaultOnly, overrides: ["procMount"] }],
+    id: "procMount_restricted",
+    level: "restricted",
+    fix: "remove securityContext.procMount (or set it to Default) on every container; restricted allows no other value",
+    versions: [{ minVersion: 35, check: procMountDefaultOnly, overrides: ["procMount"] }],
 };
