@@ -3,8 +3,8 @@ module vmafx-go-example
 go 1.26
 
 require (
-	example.com/pulumi-vmafx/sdk/go v0.0.0-00010101000000-000000000000
 	github.com/pulumi/pulumi/sdk/v3 v3.248.0
+	github.com/vmafx-k8s/pulumi-vmafx/sdk/go v0.0.0-00010101000000-000000000000
 )
 
 require (
@@ -118,4 +118,4 @@ require (
 )
 
 // `pulumi package add ../../components` generates the SDK here.
-replace example.com/pulumi-vmafx/sdk/go => ./sdks/vmafx
+replace github.com/vmafx-k8s/pulumi-vmafx/sdk/go => ./sdks/vmafx-k8s-vmafx

@@ -1,11 +1,13 @@
-// VmafxStack from Go, through the SDK that `pulumi package add ../../components` generates into sdks/vmafx.
+// VmafxStack from Go, through the SDK that `pulumi package add ../../components` generates into sdks/vmafx-k8s-vmafx
+// (the module github.com/vmafx-k8s/pulumi-vmafx/sdk/go, package vmafx).
 // The configuration is the one of examples/yaml and examples/python: NetworkPolicies on, object-store and API-server
-// egress narrowed to VPC ranges.
+// egress narrowed to VPC ranges. CIDRs, except ranges, ports and the namespace name are Inputs (pulumi.String, …), so
+// they can also be other resources' outputs.
 package main
 
 import (
-	"example.com/pulumi-vmafx/sdk/go/vmafx"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/vmafx-k8s/pulumi-vmafx/sdk/go/vmafx"
 )
 
 func main() {
@@ -16,7 +18,7 @@ func program(ctx *pulumi.Context) error {
 	workload := vmafx.WorkloadKindDeployment
 	vendor := vmafx.GpuVendorCpu
 	release, err := vmafx.NewVmafxStack(ctx, "vmafx", &vmafx.VmafxStackArgs{
-		Namespace:           &vmafx.NamespaceSettingsArgs{Name: pulumi.StringRef("vmafx-go"), PodSecurityVersion: pulumi.StringRef("v1.33")},
+		Namespace:           &vmafx.NamespaceSettingsArgs{Name: pulumi.String("vmafx-go"), PodSecurityVersion: pulumi.StringRef("v1.33")},
 		Workload:            &workload,
 		Deployment:          &vmafx.DeploymentSettingsArgs{Replicas: pulumi.Float64Ref(2)},
 		Gpu:                 &vmafx.GpuSettingsArgs{Enabled: pulumi.BoolRef(false), Vendor: &vendor},
@@ -26,12 +28,14 @@ func program(ctx *pulumi.Context) error {
 		NetworkPolicy: &vmafx.NetworkPolicySettingsArgs{
 			Enabled: pulumi.BoolRef(true),
 			NodeToObjectStore: &vmafx.CidrEgressFlowArgs{
-				Ports:        []float64{443},
-				Destinations: []vmafx.CidrBlockArgs{{Cidr: "10.20.0.0/16", Except: []string{"10.20.128.0/20"}}},
+				Ports: []pulumi.Float64Input{pulumi.Float64(443)},
+				Destinations: []vmafx.CidrBlockArgs{
+					{Cidr: pulumi.String("10.20.0.0/16"), Except: []pulumi.StringInput{pulumi.String("10.20.128.0/20")}},
+				},
 			},
 			OperatorToApiserver: &vmafx.CidrEgressFlowArgs{
-				Ports:        []float64{443, 6443},
-				Destinations: []vmafx.CidrBlockArgs{{Cidr: "10.0.0.0/28"}},
+				Ports:        []pulumi.Float64Input{pulumi.Float64(443), pulumi.Float64(6443)},
+				Destinations: []vmafx.CidrBlockArgs{{Cidr: pulumi.String("10.0.0.0/28")}},
 			},
 			Dns: &vmafx.DnsFlowArgs{NodeLocalDnsIp: pulumi.StringRef("169.254.20.10")},
 		},

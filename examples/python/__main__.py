@@ -1,6 +1,6 @@
 """VmafxStack from Python, through the SDK that `pulumi package add ../../components` generates."""
 import pulumi
-import pulumi_vmafx as vmafx
+import vmafx_k8s_vmafx as vmafx
 
 release = vmafx.VmafxStack(
     "vmafx",

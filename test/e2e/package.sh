@@ -4,8 +4,9 @@
 #
 # The package as an outside user gets it: the sources without installed packages or build output (what a clone of the
 # repository holds). `pulumi package add <sources>/components` has the Node.js language host install its dependencies
-# (npm install, whose prepare script builds bin/), asks the component provider for the schema and records the package
-# in the YAML project. `pulumi package get-schema` must print what `npm run schema` prints offline. From that schema
+# (components/ is a member of the npm workspace, so, as upstream's host does, it runs npm install at the workspace
+# root, whose prepare script builds every package's dist/), asks the component provider for the schema and records
+# the package in the YAML project. `pulumi package get-schema` must print what `npm run schema` prints offline. From that schema
 # the Python and Go SDKs are generated with the generators pulumi-language-python and pulumi-language-go use
 # (tools/pulumi/sdkgen), and examples/python and examples/go run against them under their SDK's mocks
 # (python/record_example.py, go/record_example_test.go; compared with the YAML example). The preview then runs
@@ -42,6 +43,14 @@ if [[ "$RECORDED" == "$PKG_SRC/components" ]]; then
 else
     cat "$WORK/logs/yaml-package-add.log"
     bad "pulumi package add $PKG_SRC/components failed or did not record packages.vmafx (got '$RECORDED')"
+    exit 1
+fi
+if [[ -f "$PKG_SRC/components/dist/index.js" && -f "$PKG_SRC/core/dist/index.js" &&
+    -L "$PKG_SRC/node_modules/@vmafx-k8s/core" ]]; then
+    ok "package add installed the clean sources at their workspace root: node_modules/@vmafx-k8s/core linked, core/dist and components/dist built by prepare"
+else
+    cat "$WORK/logs/yaml-package-add.log"
+    bad "package add did not install and build $PKG_SRC as a workspace (no core/dist, components/dist or node_modules/@vmafx-k8s/core link)"
     exit 1
 fi
 
@@ -94,11 +103,20 @@ verify_example() { # <language>
 say "Python SDK from the schema the CLI got, and examples/python against it"
 "$BIN/sdkgen" python "$WORK/schema-cli.json" "$WORK/python-sdk" >"$WORK/logs/python-sdk.log" 2>&1 ||
     { cat "$WORK/logs/python-sdk.log"; bad "generating the Python SDK failed"; exit 1; }
+# The generator names the module <schema namespace>_<name> (pulumi_<name> without a namespace); the example must
+# import exactly that module.
+PY_MODULE="$(cd "$WORK/python-sdk" && for d in */__init__.py; do dirname "$d"; done)"
+if [[ "$(wc -w <<<"$PY_MODULE")" -eq 1 ]] && grep -qE "^import $PY_MODULE as vmafx$" "$ROOT/examples/python/__main__.py"; then
+    ok "the generated Python SDK is the module $PY_MODULE, which examples/python imports"
+else
+    bad "the generated Python SDK's module ($PY_MODULE) is not the one examples/python/__main__.py imports"
+    exit 1
+fi
 PY_PULUMI="$(pulumi version)"
 (python3 -m venv "$WORK/python-venv" &&
     "$WORK/python-venv/bin/pip" install --disable-pip-version-check -q -r "$ROOT/examples/python/requirements.txt" \
         "pulumi==${PY_PULUMI#v}" "$WORK/python-sdk") >>"$WORK/logs/python-sdk.log" 2>&1 ||
-    { cat "$WORK/logs/python-sdk.log"; bad "installing the Python SDK (pulumi==${PY_PULUMI#v} and the generated pulumi_vmafx) failed"; exit 1; }
+    { cat "$WORK/logs/python-sdk.log"; bad "installing the Python SDK (pulumi==${PY_PULUMI#v} and the generated $PY_MODULE) failed"; exit 1; }
 "$WORK/python-venv/bin/python" "$HERE/python/record_example.py" "$ROOT/examples/python" "$WORK/example-python.json" \
     >"$WORK/logs/example-python.log" 2>&1 ||
     { cat "$WORK/logs/example-python.log"; bad "examples/python does not run against the generated Python SDK"; exit 1; }
@@ -108,8 +126,20 @@ say "Go SDK from the schema the CLI got, and examples/go against it"
 GO_EXAMPLE="$WORK/go-example"
 mkdir -p "$GO_EXAMPLE"
 tar -C "$ROOT/examples/go" --exclude=./sdks -cf - . | tar -C "$GO_EXAMPLE" -xf -
-"$BIN/sdkgen" go "$WORK/schema-cli.json" "$GO_EXAMPLE/sdks/vmafx" >"$WORK/logs/go-sdk.log" 2>&1 ||
+# Where `pulumi package add` puts a local SDK: sdks/<schema namespace>-<name> (sdks/<name> without a namespace).
+SDK_DIR="sdks/$(node -e 'const s = require(process.argv[1]); console.log(s.namespace ? `${s.namespace}-${s.name}` : s.name)' "$WORK/schema-cli.json")"
+"$BIN/sdkgen" go "$WORK/schema-cli.json" "$GO_EXAMPLE/$SDK_DIR" >"$WORK/logs/go-sdk.log" 2>&1 ||
     { cat "$WORK/logs/go-sdk.log"; bad "generating the Go SDK failed"; exit 1; }
+# The generator names the module github.com/<schema namespace>/pulumi-<name>/sdk/go; examples/go/go.mod must replace
+# exactly that module with ./$SDK_DIR (and main.go import its package).
+GO_MODULE="$(awk '$1 == "module" { print $2 }' "$GO_EXAMPLE/$SDK_DIR/go.mod")"
+GO_REPLACED="$(awk -v dir="./$SDK_DIR" '$1 == "replace" && $3 == "=>" && $4 == dir { print $2 }' "$ROOT/examples/go/go.mod")"
+if [[ -n "$GO_MODULE" && "$GO_MODULE" == "$GO_REPLACED" ]] && grep -qF "\"$GO_MODULE/vmafx\"" "$ROOT/examples/go/main.go"; then
+    ok "the generated Go SDK is the module $GO_MODULE, which examples/go replaces with ./$SDK_DIR and imports"
+else
+    bad "the generated Go SDK's module ($GO_MODULE) is not the one examples/go/go.mod replaces ($GO_REPLACED) or main.go imports"
+    exit 1
+fi
 cp "$HERE/go/record_example_test.go" "$GO_EXAMPLE/"
 (cd "$GO_EXAMPLE" && VMAFX_RECORD_FILE="$WORK/example-go.json" go test -count=1 .) >"$WORK/logs/example-go.log" 2>&1 ||
     { cat "$WORK/logs/example-go.log"; bad "examples/go does not build or run against the generated Go SDK"; exit 1; }

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# `npm run e2e`: the real-engine end-to-end test of issues #5 and #6.
+# `npm run e2e`: the real-engine end-to-end test of issues #5, #6 and #10.
 #
-#  1. Builds or reuses the toolchain (test/e2e/build-toolchain.sh).
-#  2. Copies the project into a temp dir (committed files are never touched), logs in to a file backend there and
+#  1. Builds or reuses the toolchain (test/e2e/build-toolchain.sh) and builds the workspace (`npm run build`: the
+#     dist/ of @vmafx-k8s/core, @vmafx-k8s/vmafx, @vmafx-k8s/policy-pack and the root's tools).
+#  2. Copies the project into a temp dir (committed files are never touched) with the built dist/ directories and
+#     node_modules whose @vmafx-k8s/* links point at the copy's own packages, logs in to a file backend there and
 #     creates the stacks dev and prod from the committed Pulumi.dev.yaml / Pulumi.prod.yaml.
 #  3. `pulumi preview --stack <s> --policy-pack policy-pack --policy-pack-config stacks/policy-config.<s>.json` must
 #     pass for prod and dev; on a throwaway copy of prod whose object-store CIDR is 0.0.0.0/0 it must fail, naming the
 #     prod egress policy.
+#  3b. The pack as another repository gets it: `npm pack` of core and policy-pack, the tarballs `npm install`ed into
+#     an empty directory outside the repository; the prod previews with `--policy-pack <that install>` pass for the
+#     committed prod and are blocked for the 0.0.0.0/0 copy with the same [mandatory] violation as the in-repo pack.
+#     Then `pulumi preview --stack prod` with the installed pack and without any pack, alternating, prints the
+#     pack-in-preview ratio of the medians (a figure, not a pass/fail check).
 #  4. Starts etcd and kube-apiserver on loopback.
 #  5. The component package from other languages (package.sh): `pulumi package add` of the package's sources into a
 #     copy of examples/yaml, `pulumi package get-schema` equal to `npm run schema`, examples/python run against the
@@ -18,7 +25,8 @@
 #     rejected by PodSecurity, applied objects == offline render.
 #  7. `pulumi destroy` both stacks and stops the servers, also when a step fails (trap).
 #
-#   VMAFX_E2E_KEEP=1   keep the temp dir (logs, state, kubeconfig) for debugging
+#   VMAFX_E2E_KEEP=1          keep the temp dir (logs, state, kubeconfig) for debugging
+#   VMAFX_E2E_RATIO_PAIRS=N   timed with/without-pack preview pairs after the warm-up (default 5, at least 3)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -119,26 +127,66 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# --- build ----------------------------------------------------------------------------------------------------
+# The packages load compiled JavaScript (each package.json's main is dist/index.js) and `npm run render` / `schema`
+# run dist/tools/*.js, so the e2e builds the workspace once (tsc -b: only what changed) instead of testing a stale
+# dist/.
+WORKSPACES=(core components policy-pack)
+BUILT=(dist core/dist components/dist policy-pack/dist)
+say "npm run build"
+(cd "$ROOT" && npm run --silent build) >"$WORK/logs/build.log" 2>&1 ||
+    { cat "$WORK/logs/build.log"; bad "npm run build failed"; exit 1; }
+for d in "${BUILT[@]}"; do
+    [[ -d "$ROOT/$d" ]] || { bad "npm run build left no $d"; exit 1; }
+done
+for w in "${WORKSPACES[@]}"; do
+    name="$(node -p 'require(process.argv[1]).name' "$ROOT/$w/package.json")"
+    [[ -L "$ROOT/node_modules/$name" && "$(cd "$ROOT/node_modules/$name" && pwd -P)" == "$(cd "$ROOT/$w" && pwd -P)" ]] ||
+        { bad "$ROOT/node_modules/$name is not npm's workspace link to $w/ (run npm ci)"; exit 1; }
+done
+
 # --- project copies -------------------------------------------------------------------------------------------
-# copy_sources <dest>: the working tree without git data, installed packages or build output, as a clone holds it.
+# copy_sources <dest>: the working tree without git data, installed packages or build output (what .gitignore
+# leaves out), as a clone holds it.
 copy_sources() {
     mkdir -p "$1"
-    tar -C "$ROOT" --exclude=./.git --exclude=./node_modules --exclude=./rendered --exclude='./policy-pack/node_modules' \
-        --exclude=./.pulumi --exclude=./components/bin -cf - . | tar -C "$1" -xf -
+    tar -C "$ROOT" --exclude=./.git --exclude=node_modules --exclude=dist --exclude=rendered --exclude=.pulumi \
+        --exclude='*.tsbuildinfo' --exclude='*.tgz' --exclude='./examples/*/sdks' -cf - . | tar -C "$1" -xf -
+}
+
+# link_node_modules <dest>: the root's installed packages, one symlink per entry, except the workspace links
+# node_modules/@vmafx-k8s/*, which are made again as npm makes them (../../core, ../../components,
+# ../../policy-pack) and so point at the copy's own packages. The program, the component and the in-repo pack of a
+# copy then all load the copy's built packages, and one @pulumi/pulumi (Node.js keys modules by their real path).
+link_node_modules() { # <dest>
+    local dest="$1" e name
+    mkdir -p "$dest/node_modules"
+    for e in "$ROOT"/node_modules/* "$ROOT"/node_modules/.bin "$ROOT"/node_modules/.package-lock.json; do
+        [[ -e "$e" && "$(basename "$e")" != "@vmafx-k8s" ]] || continue
+        ln -s "$e" "$dest/node_modules/$(basename "$e")"
+    done
+    for w in "${WORKSPACES[@]}"; do
+        name="$(node -p 'require(process.argv[1]).name' "$ROOT/$w/package.json")"
+        mkdir -p "$(dirname "$dest/node_modules/$name")"
+        ln -s "$(readlink "$ROOT/node_modules/$name")" "$dest/node_modules/$name"
+        # A dependency npm could not hoist stays in the member's own node_modules.
+        if [[ -d "$ROOT/$w/node_modules" ]]; then
+            ln -s "$ROOT/$w/node_modules" "$dest/$w/node_modules"
+        fi
+    done
 }
 
 # The copy runs test/e2e/program/e2e-main.ts (the project's index.ts re-exported; see that file) and names the built
 # provider binary as its kubernetes plugin (`plugins.providers` without a version matches any requested version),
 # so the CLI never looks for a download.
 copy_project() { # <dest>
-    local dest="$1"
+    local dest="$1" d
     copy_sources "$dest"
-    # The project's own components/bin (built by npm ci's prepare), which node_modules/vmafx points to.
-    cp -a "$ROOT/components/bin" "$dest/components/bin"
-    ln -s "$ROOT/node_modules" "$dest/node_modules"
-    if [[ -d "$ROOT/policy-pack/node_modules" ]]; then
-        ln -s "$ROOT/policy-pack/node_modules" "$dest/policy-pack/node_modules"
-    fi
+    # The built packages and tools of `npm run build`.
+    for d in "${BUILT[@]}"; do
+        cp -a "$ROOT/$d" "$dest/$d"
+    done
+    link_node_modules "$dest"
     # A textual edit, so the CLI itself parses (and judges) the committed Pulumi.yaml.
     node - "$dest/Pulumi.yaml" "$TOOLDIR/plugins/kubernetes" <<'EOF'
 const fs = require("fs");
@@ -156,6 +204,31 @@ EOF
 
 say "project copy and file backend in $WORK"
 copy_project "$WORK/project"
+# Where the copy's program (.), component and in-repo pack load the packages from: the copy's own built
+# @vmafx-k8s/* and the one @pulumi/pulumi of the root's node_modules.
+if node - "$WORK/project" "$ROOT" >"$WORK/logs/resolution.log" 2>&1 <<'EOF'
+const fs = require("fs");
+const path = require("path");
+const [copy, root] = process.argv.slice(2).map((d) => fs.realpathSync(d));
+let bad = 0;
+for (const [dir, id] of [[".", "@vmafx-k8s/vmafx"], [".", "@pulumi/pulumi"], ["components", "@vmafx-k8s/core"],
+    ["components", "@pulumi/pulumi"], ["policy-pack", "@vmafx-k8s/core"], ["policy-pack", "@pulumi/policy"],
+    ["policy-pack", "@pulumi/pulumi"]]) {
+    const file = require.resolve(id, { paths: [path.join(copy, dir)] });
+    const want = id.startsWith("@vmafx-k8s/") ? `${copy}/` : `${root}/node_modules/${id}/`;
+    const good = file.startsWith(want);
+    if (!good) bad++;
+    console.log(`${good ? "ok " : "BAD"} ${dir}: ${id} -> ${file}`);
+}
+process.exit(bad ? 1 : 0);
+EOF
+then
+    ok "the project copy loads its own built @vmafx-k8s/vmafx and @vmafx-k8s/core (from the program, the component and the pack) and one @pulumi/pulumi"
+else
+    cat "$WORK/logs/resolution.log"
+    bad "the project copy resolves a package outside the copy, or a second @pulumi/pulumi"
+    exit 1
+fi
 pulumi_in "$WORK/project" login login "file://$WORK/state" || { cat "$WORK/logs/login.log"; exit 1; }
 for s in dev prod; do
     pulumi_in "$WORK/project" "stack-init-$s" stack init "$s" --non-interactive ||
@@ -172,6 +245,17 @@ const c = require(process.argv[1]);
 const names = Object.keys(c).filter((k) => /egress/.test(k));
 if (names.length !== 1) { console.error(`expected one egress policy in ${process.argv[1]}, found ${names}`); process.exit(1); }
 console.log(names[0]);' "$ROOT/stacks/policy-config.prod.json")"
+
+# violations <log>: the policy violations a preview reported, one per line, as "[level]  policy  (resource)" plus the
+# message lines under it (indentation removed), without the pack header line, which names the pack's local path.
+violations() {
+    awk '
+        /^Policies:/ { inside = 1; next }
+        inside && /^[^ ]/ { inside = 0 }
+        inside && /\[(mandatory|advisory|remediate)\]/ { item = 1 }
+        inside && item && NF { sub(/^[ \t]+/, ""); print }
+    ' "$1"
+}
 
 T_PREVIEW0=$(date +%s)
 for s in prod dev; do
@@ -203,11 +287,11 @@ say "pulumi preview --stack prod (object store 0.0.0.0/0) --policy-pack policy-p
 rc=0
 PULUMI_BACKEND_URL="file://$WORK/state-blocked" pulumi_in "$WORK/blocked" preview-blocked preview --stack prod \
     "${PULUMI_FLAGS[@]}" --policy-pack policy-pack --policy-pack-config stacks/policy-config.prod.json || rc=$?
-if [[ $rc -ne 0 ]] && grep -q "$EGRESS_POLICY" "$WORK/logs/preview-blocked.log" &&
-    grep -q "mandatory" "$WORK/logs/preview-blocked.log"; then
-    ok "preview of prod with 0.0.0.0/0 object-store egress is blocked by $EGRESS_POLICY (exit $rc)"
-    echo "---- blocked preview, policy lines:"
-    grep -n -A4 -E "\[mandatory\]|$EGRESS_POLICY" "$WORK/logs/preview-blocked.log" | head -n 30
+violations "$WORK/logs/preview-blocked.log" >"$WORK/violations-in-repo.txt"
+if [[ $rc -ne 0 ]] && grep -qE "^- \[mandatory\] +$EGRESS_POLICY " "$WORK/violations-in-repo.txt"; then
+    ok "preview of prod with 0.0.0.0/0 object-store egress is blocked by $EGRESS_POLICY [mandatory] (exit $rc)"
+    echo "---- blocked preview (in-repo pack), violations:"
+    head -n 30 "$WORK/violations-in-repo.txt"
     echo "----"
 else
     cat "$WORK/logs/preview-blocked.log"
@@ -215,6 +299,112 @@ else
     exit 1
 fi
 T_PREVIEW=$(($(date +%s) - T_PREVIEW0))
+
+# --- the pack from its tarball, installed outside the repository ------------------------------------------------
+# What another repository's CI does: `npm pack` the packages, `npm install` the tarballs into an empty project (their
+# registry dependencies come from the registry), `pulumi preview --policy-pack <installed pack dir>`.
+T_PACKED0=$(date +%s)
+TARBALLS="$WORK/tarballs"
+PACK_INSTALL="$WORK/pack-install"
+mkdir -p "$TARBALLS" "$PACK_INSTALL"
+say "npm pack core and policy-pack; npm install the tarballs into $PACK_INSTALL"
+for w in core policy-pack; do
+    (cd "$WORK/project/$w" && npm pack --silent --pack-destination "$TARBALLS") >>"$WORK/logs/npm-pack.log" 2>&1 ||
+        { cat "$WORK/logs/npm-pack.log"; bad "npm pack of $w failed"; exit 1; }
+done
+echo '{ "name": "vmafx-e2e-pack-install", "version": "0.0.0", "private": true }' >"$PACK_INSTALL/package.json"
+(cd "$PACK_INSTALL" && npm install --prefer-offline --no-audit --no-fund "$TARBALLS"/*.tgz) >"$WORK/logs/pack-install.log" 2>&1 ||
+    { cat "$WORK/logs/pack-install.log"; bad "npm install of the tarballs $(cd "$TARBALLS" && echo *.tgz) failed"; exit 1; }
+PACK="$PACK_INSTALL/node_modules/@vmafx-k8s/policy-pack"
+# The installed pack is a plain directory and everything it loads comes from $PACK_INSTALL, not the repository.
+if [[ -d "$PACK" && ! -L "$PACK" ]] && node - "$PACK" "$PACK_INSTALL" >"$WORK/logs/pack-resolution.log" 2>&1 <<'EOF'
+const fs = require("fs");
+const [pack, install] = process.argv.slice(2).map((d) => fs.realpathSync(d));
+let bad = 0;
+for (const id of [".", "@vmafx-k8s/core", "@pulumi/policy", "@pulumi/pulumi", "@pulumi/pulumi/cmd/run-policy-pack"]) {
+    const file = require.resolve(id === "." ? pack : id, { paths: [pack] });
+    const good = file.startsWith(`${install}/node_modules/`);
+    if (!good) bad++;
+    console.log(`${good ? "ok " : "BAD"} ${id} -> ${file}`);
+}
+process.exit(bad ? 1 : 0);
+EOF
+then
+    ok "the pack installed from $(cd "$TARBALLS" && echo *.tgz) loads only from $PACK_INSTALL"
+else
+    cat "$WORK/logs/pack-install.log" "$WORK/logs/pack-resolution.log"
+    bad "the installed pack $PACK is missing or loads modules from outside $PACK_INSTALL"
+    exit 1
+fi
+
+say "pulumi preview --stack prod --policy-pack $PACK --policy-pack-config stacks/policy-config.prod.json"
+if pulumi_in "$WORK/project" preview-prod-installed-pack preview --stack prod "${PULUMI_FLAGS[@]}" \
+    --policy-pack "$PACK" --policy-pack-config stacks/policy-config.prod.json; then
+    ok "pulumi preview --stack prod with the pack installed from its tarball succeeds"
+else
+    cat "$WORK/logs/preview-prod-installed-pack.log"
+    bad "pulumi preview --stack prod with the pack installed from its tarball failed"
+    exit 1
+fi
+
+say "pulumi preview --stack prod (object store 0.0.0.0/0) --policy-pack $PACK --policy-pack-config stacks/policy-config.prod.json"
+rc=0
+PULUMI_BACKEND_URL="file://$WORK/state-blocked" pulumi_in "$WORK/blocked" preview-blocked-installed-pack preview \
+    --stack prod "${PULUMI_FLAGS[@]}" --policy-pack "$PACK" --policy-pack-config stacks/policy-config.prod.json || rc=$?
+violations "$WORK/logs/preview-blocked-installed-pack.log" >"$WORK/violations-installed.txt"
+if [[ $rc -ne 0 ]] && grep -qE "^- \[mandatory\] +$EGRESS_POLICY " "$WORK/violations-installed.txt" &&
+    cmp -s "$WORK/violations-in-repo.txt" "$WORK/violations-installed.txt"; then
+    ok "preview of prod with 0.0.0.0/0 object-store egress is blocked by the installed pack's $EGRESS_POLICY [mandatory] (exit $rc), with the in-repo pack's $(wc -l <"$WORK/violations-installed.txt") violation lines"
+    echo "---- blocked preview (installed pack), violations:"
+    head -n 30 "$WORK/violations-installed.txt"
+    echo "----"
+else
+    cat "$WORK/logs/preview-blocked-installed-pack.log"
+    diff "$WORK/violations-in-repo.txt" "$WORK/violations-installed.txt" || true
+    bad "preview of prod with 0.0.0.0/0 object-store egress was not blocked by the installed pack's $EGRESS_POLICY as by the in-repo pack (exit $rc)"
+    exit 1
+fi
+T_PACKED=$(($(date +%s) - T_PACKED0))
+
+# --- pack start-up cost: pulumi preview --stack prod with the installed pack and without any pack -----------------
+# One warm-up of each, then pairs in alternating order; each time, the medians and their ratio are printed. A figure
+# for the benchmark table (target <= 1.25), not a pass/fail check: wall times depend on the machine's load.
+T_RATIO0=$(date +%s)
+RATIO_PAIRS="${VMAFX_E2E_RATIO_PAIRS:-5}"
+[[ "$RATIO_PAIRS" =~ ^[0-9]+$ && $RATIO_PAIRS -ge 3 ]] || RATIO_PAIRS=3
+timed_preview() { # <with|without> <log name>: prints the wall seconds of one pulumi preview --stack prod
+    local extra=() t0 t1
+    [[ "$1" == with ]] && extra=(--policy-pack "$PACK" --policy-pack-config stacks/policy-config.prod.json)
+    t0=$(date +%s.%N)
+    pulumi_in "$WORK/project" "$2" preview --stack prod "${PULUMI_FLAGS[@]}" "${extra[@]}" ||
+        { cat "$WORK/logs/$2.log" >&2; return 1; }
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", b - a }'
+}
+say "pack-in-preview: pulumi preview --stack prod with the installed pack and without a pack, 1 warm-up + $RATIO_PAIRS pairs"
+WITH_TIMES=()
+WITHOUT_TIMES=()
+for i in $(seq 0 "$RATIO_PAIRS"); do
+    # Alternate which one goes first, so a trend in the machine's load hits both alike.
+    order=(with without)
+    ((i % 2 == 1)) && order=(without with)
+    for kind in "${order[@]}"; do
+        t="$(timed_preview "$kind" "ratio-$kind-$i")" || { bad "timed pulumi preview --stack prod ($kind pack) failed"; exit 1; }
+        if ((i == 0)); then
+            echo "pack-in-preview: warm-up, $kind pack: ${t}s"
+        else
+            echo "pack-in-preview: pair $i, $kind pack: ${t}s"
+            if [[ "$kind" == with ]]; then WITH_TIMES+=("$t"); else WITHOUT_TIMES+=("$t"); fi
+        fi
+    done
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+MED_WITH="$(median "${WITH_TIMES[@]}")"
+MED_WITHOUT="$(median "${WITHOUT_TIMES[@]}")"
+RATIO_LINE="pack-in-preview ratio: $(awk -v a="$MED_WITH" -v b="$MED_WITHOUT" 'BEGIN { printf "%.2f", a / b }') (with pack median ${MED_WITH}s, without ${MED_WITHOUT}s; target <= 1.25)"
+echo "pack-in-preview: with pack ${WITH_TIMES[*]} s; without ${WITHOUT_TIMES[*]} s"
+echo "$RATIO_LINE"
+T_RATIO=$(($(date +%s) - T_RATIO0))
 
 # --- etcd + kube-apiserver on loopback --------------------------------------------------------------------------
 T_CLUSTER0=$(date +%s)
@@ -335,6 +525,7 @@ UP_STACKS=()
 T_DESTROY=$(($(date +%s) - T_DESTROY0))
 stop_servers
 
-say "timings: toolchain ${T_TOOLCHAIN}s, previews ${T_PREVIEW}s, cluster start ${T_CLUSTER}s, component package ${T_PACKAGE}s, up+checks ${T_UP}s, destroy ${T_DESTROY}s, total $(($(date +%s) - T0))s"
+echo "$RATIO_LINE"
+say "timings: toolchain ${T_TOOLCHAIN}s, previews ${T_PREVIEW}s, installed pack ${T_PACKED}s, pack-in-preview timing ${T_RATIO}s, cluster start ${T_CLUSTER}s, component package ${T_PACKAGE}s, up+checks ${T_UP}s, destroy ${T_DESTROY}s, total $(($(date +%s) - T0))s"
 echo "e2e: $PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 ]]

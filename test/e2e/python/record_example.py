@@ -2,10 +2,11 @@
 
     record_example.py <example dir> <out.json>
 
-The generated `pulumi_vmafx` must be installed in this interpreter. Every class, enum and keyword the example uses
-must exist in the SDK. What the example registers (type, name and the properties in the wire format the engine hands
-to the component provider's Construct) and the names it exports go to <out.json>, for verify.ts to compare with the
-YAML example. Exits 1, naming the error, when the example does not run.
+The generated `vmafx_k8s_vmafx` (named from the schema's namespace vmafx-k8s and name vmafx) must be installed in
+this interpreter. Every class, enum and keyword the example uses must exist in the SDK. What the example registers
+(type, name and the properties in the wire format the engine hands to the component provider's Construct) and the
+names it exports go to <out.json>, for verify.ts to compare with the YAML example. Exits 1, naming the error, when
+the example does not run.
 """
 
 import json

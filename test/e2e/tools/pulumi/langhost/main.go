@@ -14,8 +14,9 @@
 //   - RunPlugin(kind=resource) starts a source-based provider such as a component package (PulumiPlugin.yaml
 //     `runtime: nodejs`): `node <@pulumi/pulumi/cmd/run-plugin> <plugin dir> <engine>`, which hosts the package's
 //     ComponentResources through the SDK's component provider; its output and exit code are streamed back;
-//   - InstallDependencies runs the package manager the directory's lockfile names (npm unless yarn.lock or
-//     pnpm-lock.yaml), as `pulumi package add` and `pulumi install` ask for source-based plugins;
+//   - InstallDependencies runs the package manager the lockfile names (npm unless yarn.lock or pnpm-lock.yaml) at
+//     the root of the workspace the directory belongs to (or in the directory), as `pulumi package add` and
+//     `pulumi install` ask for source-based plugins;
 //   - GetRequiredPackages reads the `pulumi` field of the packages in node_modules (resource plugins);
 //   - GetPluginInfo returns the version stamped with -ldflags -X main.version=….
 //
@@ -41,6 +42,7 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	"github.com/pulumi/pulumi/sdk/v3/nodejs/npm"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -515,11 +517,25 @@ func (h *languageHost) runPolicyPack(
 }
 
 // InstallDependencies installs a program's or a source-based plugin's packages with the package manager its lockfile
-// names, streaming the manager's output back.
+// names, streaming the manager's output back. Like upstream's host, it installs at the root of the npm/yarn/pnpm
+// workspace the directory belongs to (npm.FindWorkspaceRoot): run inside one workspace member, `npm install` would
+// install only that member's dependencies, while the root's `prepare` script builds every member.
 func (h *languageHost) InstallDependencies(
 	req *pulumirpc.InstallDependenciesRequest, server grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
 ) error {
 	dir := programDir(req.GetInfo(), req.GetDirectory())
+	root, err := npm.FindWorkspaceRoot(dir)
+	switch {
+	case err == nil:
+		if err := server.Send(&pulumirpc.InstallDependenciesResponse{
+			Stdout: []byte(fmt.Sprintf("Detected workspace root at %s\n", root)),
+		}); err != nil {
+			return err
+		}
+		dir = root
+	case !errors.Is(err, npm.ErrNotInWorkspace):
+		return fmt.Errorf("failure while trying to find the workspace root of %s: %w", dir, err)
+	}
 	manager := []string{"npm", "install", "--no-audit", "--no-fund"}
 	switch {
 	case fileExists(filepath.Join(dir, "pnpm-lock.yaml")):

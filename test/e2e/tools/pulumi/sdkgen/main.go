@@ -5,9 +5,11 @@
 //
 //	sdkgen python|go <schema.json> <out dir>
 //
-// The Go SDK is generated as a module of its own (the schema's supportPack), as local SDKs are: its go.mod names
-// the module the generator derives from the package (example.com/pulumi-vmafx), which a program then replaces with
-// the SDK's directory.
+// Both are generated with the schema's supportPack on, as `pulumi package add` generates local SDKs (into
+// sdks/<namespace>-<name>). The Go SDK is then a module of its own, named from the package
+// (github.com/<namespace>/pulumi-<name>/sdk/go, here github.com/vmafx-k8s/pulumi-vmafx/sdk/go;
+// example.com/pulumi-<name>/sdk/go for a schema without a namespace), which a program replaces with the SDK's
+// directory. The Python SDK's module is <namespace>_<name> (vmafx_k8s_vmafx; pulumi_<name> without a namespace).
 package main
 
 import (
@@ -63,12 +65,12 @@ func run(language, schemaFile, out string) error {
 	if err := json.Unmarshal(data, &spec); err != nil {
 		return fmt.Errorf("%s: %w", schemaFile, err)
 	}
-	if language == "go" {
-		if spec.Meta == nil {
-			spec.Meta = &schema.MetadataSpec{}
-		}
-		spec.Meta.SupportPack = true
+	// `pulumi package add` always turns supportPack on for the local SDK it generates (pkg/cmd/pulumi/packages): the Go
+	// SDK becomes a module of its own, the Python SDK carries the schema's version.
+	if spec.Meta == nil {
+		spec.Meta = &schema.MetadataSpec{}
 	}
+	spec.Meta.SupportPack = true
 	pkg, diags, err := schema.BindSpec(spec, noOtherPackages{}, schema.ValidationOptions{})
 	if err != nil {
 		return fmt.Errorf("binding %s: %w", schemaFile, err)
