@@ -7,6 +7,7 @@ package main
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 	"github.com/vmafx-k8s/pulumi-vmafx/sdk/go/vmafx"
 )
 
@@ -15,6 +16,13 @@ func main() {
 }
 
 func program(ctx *pulumi.Context) error {
+	// The object store's range comes from config (any Output of another resource works the same way): CIDRs are
+	// Inputs of VmafxStack, validated when they resolve.
+	cidr := config.Get(ctx, "objectStoreCidr")
+	if cidr == "" {
+		cidr = "10.20.0.0/16"
+	}
+	objectStoreCidr := pulumi.String(cidr).ToStringOutput()
 	workload := vmafx.WorkloadKindDeployment
 	vendor := vmafx.GpuVendorCpu
 	release, err := vmafx.NewVmafxStack(ctx, "vmafx", &vmafx.VmafxStackArgs{
@@ -30,7 +38,7 @@ func program(ctx *pulumi.Context) error {
 			NodeToObjectStore: &vmafx.CidrEgressFlowArgs{
 				Ports: []pulumi.Float64Input{pulumi.Float64(443)},
 				Destinations: []vmafx.CidrBlockArgs{
-					{Cidr: pulumi.String("10.20.0.0/16"), Except: []pulumi.StringInput{pulumi.String("10.20.128.0/20")}},
+					{Cidr: objectStoreCidr, Except: []pulumi.StringInput{pulumi.String("10.20.128.0/20")}},
 				},
 			},
 			OperatorToApiserver: &vmafx.CidrEgressFlowArgs{

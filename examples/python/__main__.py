@@ -2,6 +2,10 @@
 import pulumi
 import vmafx_k8s_vmafx as vmafx
 
+# The object store's range comes from config (any Output of another resource works the same way):
+# CIDRs are Inputs of VmafxStack, validated when they resolve.
+object_store_cidr = pulumi.Output.from_input(pulumi.Config().get("objectStoreCidr") or "10.20.0.0/16")
+
 release = vmafx.VmafxStack(
     "vmafx",
     namespace=vmafx.NamespaceSettingsArgs(name="vmafx-py", pod_security_version="v1.33"),
@@ -15,7 +19,7 @@ release = vmafx.VmafxStack(
         enabled=True,
         node_to_object_store=vmafx.CidrEgressFlowArgs(
             ports=[443],
-            destinations=[vmafx.CidrBlockArgs(cidr="10.20.0.0/16", except_=["10.20.128.0/20"])],
+            destinations=[vmafx.CidrBlockArgs(cidr=object_store_cidr, except_=["10.20.128.0/20"])],
         ),
         operator_to_apiserver=vmafx.CidrEgressFlowArgs(
             ports=[443, 6443],

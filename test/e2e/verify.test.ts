@@ -124,10 +124,10 @@ describe("e2e verify helpers", () => {
         try {
             const none = path.join(dir, "none.yaml");
             fs.writeFileSync(none, "name: x\nruntime: yaml\nresources: {}\n");
-        assert.throws(() => componentOfYamlProgram(none), /expected one vmafx:index:VmafxStack resource, found 0/);
+            assert.throws(() => componentOfYamlProgram(none), /expected one vmafx:index:VmafxStack resource, found 0/);
             const two = path.join(dir, "two.yaml");
             fs.writeFileSync(two, "resources:\n  a: {type: vmafx:index:VmafxStack}\n  b: {type: vmafx:index:VmafxStack}\n");
-        assert.throws(() => componentOfYamlProgram(two), /found 2/);
+            assert.throws(() => componentOfYamlProgram(two), /found 2/);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -155,7 +155,10 @@ describe("e2e verify helpers", () => {
         const egress = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "vmafx-node-to-object-store-egress")!;
         assert.deepStrictEqual(egress.spec.egress[0].to, [{ ipBlock: { cidr: "10.20.0.0/16", except: ["10.20.128.0/20"] } }]);
         const apiserver = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "vmafx-operator-to-apiserver-egress")!;
-        assert.deepStrictEqual(apiserver.spec.egress[0].ports.map((p: any) => p.port), [443, 6443]);
+        assert.deepStrictEqual(
+            apiserver.spec.egress[0].ports.map((p: any) => p.port),
+            [443, 6443],
+        );
         assert.strictEqual(objects.filter((o) => o.kind === "Deployment").length, 3);
     });
 
@@ -166,18 +169,26 @@ describe("e2e verify helpers", () => {
             exports,
         });
         const pythonLike = () => ({ ...JSON.parse(JSON.stringify(properties)), namespace: { ...(properties.namespace as object), name: "vmafx-py" } });
-        const failures = (r: ExampleRecording) => exampleFindings("python", r, YAML_EXAMPLE).filter((f) => !f.ok).map((f) => f.message);
+        const failures = (r: ExampleRecording) =>
+            exampleFindings("python", r, YAML_EXAMPLE)
+                .filter((f) => !f.ok)
+                .map((f) => f.message);
 
         it("accepts the same properties in its own namespace and the YAML example's outputs", () => {
             assert.deepStrictEqual(failures(recording(pythonLike(), ["namespace", "serviceUrl", "kubectlCommands", "networkPolicyHint"])), []);
-            assert.deepStrictEqual(withoutNamespaceName({ namespace: { name: "a", podSecurityVersion: "v1.33" } }), { namespace: { podSecurityVersion: "v1.33" } });
+            assert.deepStrictEqual(withoutNamespaceName({ namespace: { name: "a", podSecurityVersion: "v1.33" } }), {
+                namespace: { podSecurityVersion: "v1.33" },
+            });
         });
 
         it("reports a changed except, a missing export and a second component", () => {
             const changed = pythonLike();
             changed.networkPolicy.nodeToObjectStore.destinations[0].except = [];
             assert.match(failures(recording(changed))[0], /examples\/python gives VmafxStack other properties than the YAML example/);
-            assert.match(failures(recording(pythonLike(), ["namespace"]))[0], /exports namespace, the YAML example kubectlCommands, namespace, networkPolicyHint, serviceUrl/);
+            assert.match(
+                failures(recording(pythonLike(), ["namespace"]))[0],
+                /exports namespace, the YAML example kubectlCommands, namespace, networkPolicyHint, serviceUrl/,
+            );
             const two = recording(pythonLike());
             two.registered.push({ ...two.registered[0] });
             assert.match(failures(two)[0], /registered 2 vmafx:index:VmafxStack resources, expected 1/);

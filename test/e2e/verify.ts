@@ -50,9 +50,7 @@ function refOf(obj: K8sObject): ObjectRef {
 /** Kubernetes objects recorded in a `pulumi stack export` (custom resources of the kubernetes package). */
 export function objectsInState(exported: any): ObjectRef[] {
     const resources: any[] = exported?.deployment?.resources ?? [];
-    return resources
-        .filter((r) => r.custom && typeof r.type === "string" && r.type.startsWith("kubernetes:") && r.outputs?.kind)
-        .map((r) => refOf(r.outputs));
+    return resources.filter((r) => r.custom && typeof r.type === "string" && r.type.startsWith("kubernetes:") && r.outputs?.kind).map((r) => refOf(r.outputs));
 }
 
 /** Objects written by `npm run render` (one YAML document per file). */
@@ -114,7 +112,11 @@ export function securityContexts(obj: K8sObject): Record<string, unknown> | unde
 export function canonical(v: unknown): string {
     return JSON.stringify(v, (_k, val) =>
         val && typeof val === "object" && !Array.isArray(val)
-            ? Object.fromEntries(Object.keys(val).sort().map((k) => [k, val[k]]))
+            ? Object.fromEntries(
+                  Object.keys(val)
+                      .sort()
+                      .map((k) => [k, val[k]]),
+              )
             : val,
     );
 }
@@ -162,13 +164,31 @@ export function compareNetworkPolicySpecs(expected: K8sObject[], actual: K8sObje
 
 export const COMPONENT_TYPE = "vmafx:index:VmafxStack";
 
-/** The name and properties of the one VmafxStack resource of a Pulumi YAML program. */
-export function componentOfYamlProgram(file: string): { name: string; properties: Record<string, unknown> } {
-    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { resources?: Record<string, any> } | undefined;
+/**
+ * The name and properties of the one VmafxStack resource of a Pulumi YAML program. A property written as a
+ * reference to the program's config (`${objectStoreCidr}`) is given its declared default, as the program runs
+ * with no stack config; `fromConfig` lists where, so the TypeScript twin can pass those values as Outputs.
+ */
+export function componentOfYamlProgram(file: string): { name: string; properties: Record<string, unknown>; fromConfig: (string | number)[][] } {
+    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { resources?: Record<string, any>; config?: Record<string, { default?: unknown }> } | undefined;
     const found = Object.entries(doc?.resources ?? {}).filter(([, r]) => r?.type === COMPONENT_TYPE);
     if (found.length !== 1) throw new Error(`${file}: expected one ${COMPONENT_TYPE} resource, found ${found.length}`);
     const [name, resource] = found[0];
-    return { name, properties: resource.properties ?? {} };
+    const fromConfig: (string | number)[][] = [];
+    const resolve = (value: unknown, at: (string | number)[]): unknown => {
+        if (typeof value === "string") {
+            const ref = /^\$\{([A-Za-z][A-Za-z0-9]*)\}$/.exec(value);
+            if (!ref) return value;
+            const decl = doc?.config?.[ref[1]];
+            if (!decl || !("default" in decl)) throw new Error(`${file}: ${at.join(".")} refers to config ${ref[1]}, which declares no default`);
+            fromConfig.push(at);
+            return decl.default;
+        }
+        if (Array.isArray(value)) return value.map((v, i) => resolve(v, [...at, i]));
+        if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, [...at, k])]));
+        return value;
+    };
+    return { name, properties: resolve(resource.properties ?? {}, []) as Record<string, unknown>, fromConfig };
 }
 
 /**
@@ -300,7 +320,10 @@ function checkApplied(stack: string, refs: ObjectRef[], renderDir: string, bin: 
             spec: { ...(sa ? { serviceAccountName: sa } : {}), hostNetwork: true, containers: [NONCOMPLIANT_CONTAINER] },
         };
         const r = kubectl(bin, ["create", "--dry-run=server", "-f", "-"], JSON.stringify(pod));
-        const line = r.stderr.trim().split("\n").find((l) => l.includes("violates PodSecurity"));
+        const line = r.stderr
+            .trim()
+            .split("\n")
+            .find((l) => l.includes("violates PodSecurity"));
         if (r.code !== 0 && line) {
             pass(`${stack}: non-compliant pod rejected in ${ns.metadata.name}: ${line}`);
         } else {
@@ -361,9 +384,12 @@ async function checkYamlPreview(stack: string, previewFile: string, programFile:
     const previewed = k8s.map((r) => r.inputs);
     const diffs = [...compareWithRender(twin, previewed), ...compareNetworkPolicySpecs(twin, previewed)];
     if (diffs.length === 0) {
-        pass(`${stack}: the ${previewed.length} previewed objects equal VmafxStack constructed in TypeScript with the same properties (kinds, names, apiVersions, security contexts, NetworkPolicy specs)`);
+        pass(
+            `${stack}: the ${previewed.length} previewed objects equal VmafxStack constructed in TypeScript with the same properties (kinds, names, apiVersions, security contexts, NetworkPolicy specs)`,
+        );
     } else {
-        for (const d of diffs) fail(`${stack}: the YAML program's preview differs from the TypeScript twin in ${d.what}: twin ${d.render}, preview ${d.cluster}`);
+        for (const d of diffs)
+            fail(`${stack}: the YAML program's preview differs from the TypeScript twin in ${d.what}: twin ${d.render}, preview ${d.cluster}`);
     }
 }
 
@@ -405,7 +431,10 @@ export function exampleFindings(language: string, recording: ExampleRecording, p
     const want = canonical(withoutNamespaceName(properties));
     findings.push(
         got === want
-            ? { ok: true, message: `${what} gives VmafxStack exactly the YAML example's properties (${Object.keys(properties).length} top-level inputs, namespace name aside)` }
+            ? {
+                  ok: true,
+                  message: `${what} gives VmafxStack exactly the YAML example's properties (${Object.keys(properties).length} top-level inputs, namespace name aside)`,
+              }
             : { ok: false, message: `${what} gives VmafxStack other properties than the YAML example:\n  ${language}: ${got}\n  yaml: ${want}` },
     );
     if (recording.exports) {
