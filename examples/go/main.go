@@ -7,7 +7,6 @@ package main
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 	"github.com/vmafx-k8s/pulumi-vmafx/sdk/go/vmafx"
 )
 
@@ -18,8 +17,8 @@ func main() {
 func program(ctx *pulumi.Context) error {
 	// The object store's range comes from config (any Output of another resource works the same way): CIDRs are
 	// Inputs of VmafxStack, validated when they resolve.
-	cidr := config.Get(ctx, "objectStoreCidr")
-	if cidr == "" {
+	cidr, ok := ctx.GetConfig(ctx.Project() + ":objectStoreCidr")
+	if !ok {
 		cidr = "10.20.0.0/16"
 	}
 	objectStoreCidr := pulumi.String(cidr).ToStringOutput()
