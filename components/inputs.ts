@@ -130,6 +130,8 @@ export function resolvePlaceholders<T>(planned: T, deferred: readonly DeferredIn
  * preview while any value is unknown.
  */
 export function validatedOnResolve(deferred: readonly DeferredInput[], check: (values: unknown[]) => void): pulumi.Output<unknown> {
+    // Without deferred values the args were checked in full before planning.
+    if (deferred.length === 0) return pulumi.output(true);
     return pulumi.unsecret(
         pulumi.all(deferred.map((d) => d.value)).apply((values) => {
             check(values);
