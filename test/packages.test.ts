@@ -163,8 +163,18 @@ describe("packages", function () {
         }
         // root -> core, vmafx, policy-pack; vmafx -> core; policy-pack -> core.
         assert.ok(pins >= 5, `only ${pins} inter-package dependencies found`);
-        const plugin = yaml.load(fs.readFileSync(path.join(ROOT, "components", "PulumiPlugin.yaml"), "utf8")) as Record<string, unknown>;
-        assert.ok(plugin.version === undefined || plugin.version === version, `PulumiPlugin.yaml version ${plugin.version} != ${version}`);
+        // PulumiPlugin.yaml has no version field (the CLI takes the package's): its header names the
+        // package and version, and its CLI range starts at the SDK the package pins.
+        const pluginText = fs.readFileSync(path.join(ROOT, "components", "PulumiPlugin.yaml"), "utf8");
+        const plugin = yaml.load(pluginText) as Record<string, unknown>;
+        assert.equal(plugin.version, undefined, "PulumiPlugin.yaml has no version field");
+        assert.match(
+            pluginText,
+            new RegExp(`^# A Pulumi component package, @vmafx-k8s/vmafx ${version.replace(/\./g, "\\.")} `, "m"),
+            "PulumiPlugin.yaml names another version",
+        );
+        const sdk = JSON.parse(fs.readFileSync(path.join(ROOT, "components", "package.json"), "utf8")).dependencies["@pulumi/pulumi"];
+        assert.equal(plugin.requiredPulumiVersion, `>=${sdk}`, "requiredPulumiVersion starts at the pinned @pulumi/pulumi");
         for (const w of WORKSPACES) {
             const changelog = fs.readFileSync(path.join(ROOT, w.dir, "CHANGELOG.md"), "utf8");
             assert.match(changelog, new RegExp(`^## \\[?${version.replace(/\./g, "\\.")}\\]?`, "m"), `${w.dir}/CHANGELOG.md has no entry for ${version}`);
