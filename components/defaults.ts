@@ -1,7 +1,7 @@
 // Every default of VmafxStack, in one place. Values follow the chart's values.yaml
 // (chart.md §8) except where the chart is buggy (chart.md §9); those spots say so.
 import type * as pulumi from "@pulumi/pulumi";
-import { isOutput } from "./outputs-check";
+import { isPlainObject } from "./outputs-check";
 import { VmafxStackArgs } from "./args";
 
 /**
@@ -152,10 +152,6 @@ export const DEFAULTS: Omit<ResolvedArgs, "releaseName"> = {
         },
     },
 };
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && !isOutput(value) && !(value instanceof Promise);
-}
 
 /**
  * Free-form maps that a user value replaces as a whole. Merging them key by key, as Helm

@@ -12,7 +12,7 @@
 // Only leaves may be Outputs: the shape (which maps, lists and flags exist) decides which
 // resources are created, so it must be known when the program runs.
 import * as pulumi from "@pulumi/pulumi";
-import { isOutput } from "./outputs-check";
+import { isDeferredValue, mapLeaves } from "./outputs-check";
 
 export type Path = readonly (string | number)[];
 
@@ -37,14 +37,6 @@ export interface InputFields {
     isNumberField(path: Path): boolean;
 }
 
-function isDeferred(value: unknown): value is pulumi.Output<unknown> | Promise<unknown> {
-    return isOutput(value) || value instanceof Promise;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && !isDeferred(value);
-}
-
 /**
  * Replaces every Output/Promise standing in an Input field of `args` by a placeholder. Returns
  * the plain copy and the deferred values; args without any come back unchanged. An Output
@@ -52,19 +44,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function deferInputs(args: unknown, fields: InputFields): { args: unknown; deferred: DeferredInput[] } {
     const deferred: DeferredInput[] = [];
-    const walk = (value: unknown, path: Path): unknown => {
-        if (isDeferred(value)) {
-            if (!fields.isInputField(path)) return value;
-            const i = deferred.length;
-            const placeholder = fields.isNumberField(path) ? NUMBER_BASE - i : `${TOKEN_START}${i}${TOKEN_END}`;
-            deferred.push({ path, placeholder, value });
-            return placeholder;
-        }
-        if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
-        if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k])]));
-        return value;
-    };
-    const out = walk(args, []);
+    const out = mapLeaves(args, (value, path) => {
+        if (!isDeferredValue(value) || !fields.isInputField(path)) return value;
+        const i = deferred.length;
+        const placeholder = fields.isNumberField(path) ? NUMBER_BASE - i : `${TOKEN_START}${i}${TOKEN_END}`;
+        deferred.push({ path, placeholder, value: value as pulumi.Input<unknown> });
+        return placeholder;
+    });
     return { args: deferred.length > 0 ? out : args, deferred };
 }
 
@@ -76,18 +62,15 @@ export function holdsPlaceholder(value: unknown): boolean {
 
 /** `args` with every placeholder leaf replaced by its resolved value. */
 export function withResolved(args: unknown, deferred: readonly DeferredInput[], values: readonly unknown[]): unknown {
+    // Placeholders are leaves, so their paths are leaf paths.
     const byPath = new Map(deferred.map((d, i) => [JSON.stringify(d.path), values[i]]));
-    const walk = (value: unknown, path: Path): unknown => {
+    return mapLeaves(args, (value, path) => {
         const key = JSON.stringify(path);
-        if (byPath.has(key)) return byPath.get(key);
-        if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
-        if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k])]));
-        return value;
-    };
-    return walk(args, []);
+        return byPath.has(key) ? byPath.get(key) : value;
+    });
 }
 
-function substitute(value: string | number, deferred: readonly DeferredInput[], values: readonly unknown[]): unknown {
+function substitute(value: string | number, values: readonly unknown[]): unknown {
     if (typeof value === "number") return values[NUMBER_BASE - value];
     const whole = new RegExp(`^${TOKEN_START}(\\d+)${TOKEN_END}$`).exec(value);
     if (whole) return values[Number(whole[1])];
@@ -107,21 +90,16 @@ function indexesIn(value: string | number): number[] {
  */
 export function resolvePlaceholders<T>(planned: T, deferred: readonly DeferredInput[], validated: pulumi.Output<unknown>): T {
     if (deferred.length === 0) return planned;
-    const walk = (value: unknown): unknown => {
-        if (holdsPlaceholder(value)) {
-            const v = value as string | number;
-            const own = indexesIn(v).map((i) => deferred[i].value);
-            return pulumi.all([validated, ...own]).apply(([, ...resolved]) => {
-                const values: unknown[] = [];
-                indexesIn(v).forEach((i, j) => (values[i] = resolved[j]));
-                return substitute(v, deferred, values);
-            });
-        }
-        if (Array.isArray(value)) return value.map(walk);
-        if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, walk(x)]));
-        return value;
-    };
-    return walk(planned) as T;
+    return mapLeaves(planned, (value) => {
+        if (!holdsPlaceholder(value)) return value;
+        const v = value as string | number;
+        const indexes = indexesIn(v);
+        return pulumi.all([validated, ...indexes.map((i) => deferred[i].value)]).apply(([, ...resolved]) => {
+            const values: unknown[] = [];
+            indexes.forEach((i, j) => (values[i] = resolved[j]));
+            return substitute(v, values);
+        });
+    }) as T;
 }
 
 /**

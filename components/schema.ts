@@ -3,7 +3,7 @@
 // and patterns through its precompiled validator; then come the checks that need several fields
 // or the defaults. The stack loader and the component share it; only the key prefix differs
 // (`vmafx:` for stack config, `args.` for library callers). Every message is in the key's own terms.
-import { isOutput } from "./outputs-check";
+import { isDeferredValue, isOutput, mapLeaves } from "./outputs-check";
 import { VmafxStackArgs } from "./args";
 import { DNS_LABEL } from "./args-rules";
 import { ResolvedArgs, resolveArgs } from "./defaults";
@@ -449,23 +449,18 @@ export function validateArgs(componentName: string, args: unknown, keyPrefix: st
 /** Outputs and Promises standing where no `pulumi.Input<T>` is declared. */
 function misplacedOutputs(args: unknown): ArgsIssue[] {
     const out: ArgsIssue[] = [];
-    const walk = (value: unknown, path: Path) => {
-        if (isOutput(value) || value instanceof Promise) {
-            if (!isInputField(path)) {
-                const node = schemaAt(path);
-                const what = node ? noun(plain(node), false) : "a plain value";
-                out.push({
-                    path,
-                    value,
-                    message: `must be known when the program runs (it decides which resources exist), so an Output cannot stand here; accepted: ${what}`,
-                });
-            }
-            return;
+    mapLeaves(args, (value, path) => {
+        if (isDeferredValue(value) && !isInputField(path)) {
+            const node = schemaAt(path);
+            const what = node ? noun(plain(node), false) : "a plain value";
+            out.push({
+                path,
+                value,
+                message: `must be known when the program runs (it decides which resources exist), so an Output cannot stand here; accepted: ${what}`,
+            });
         }
-        if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
-        else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
-    };
-    walk(args, []);
+        return value;
+    });
     return out;
 }
 
