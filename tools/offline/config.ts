@@ -6,12 +6,14 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { PROJECT_DIR } from "../project";
 
-function projectDoc(): { name?: string; config?: Record<string, { default?: unknown }> } {
-    return yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as { name?: string };
-}
+/** Pulumi.yaml, read once: its name and its config declarations. */
+const PROJECT_DOC = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
+    name?: string;
+    config?: Record<string, { default?: unknown }>;
+};
 
 /** The project's name (Pulumi.yaml `name`): what pulumi.getProject() returns, the program's release name. */
-export const PROJECT_NAME: string = String(projectDoc().name);
+export const PROJECT_NAME: string = String(PROJECT_DOC.name);
 
 export interface StackConfig {
     /** File the config came from. */
@@ -74,7 +76,7 @@ export function readStackConfig(stack: string, configFile?: string, projectName 
 
 /** Defaults of the `config:` declarations in Pulumi.yaml. */
 function projectConfigDefaults(projectName: string): Record<string, unknown> {
-    const doc = projectDoc();
+    const doc = PROJECT_DOC;
     if (doc.name !== projectName) return {};
     const out: Record<string, unknown> = {};
     for (const [key, decl] of Object.entries(doc.config ?? {})) {
