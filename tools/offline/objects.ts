@@ -3,7 +3,7 @@
 // (stacks/), then the plan VmafxStack registers. No Pulumi runtime is loaded, so the offline
 // render starts as fast as node itself; test/render-paths.test.ts proves the objects equal
 // those the program registers under the runtime's mocks.
-import { buildPlan, makeContext, validateArgs } from "@vmafx-k8s/vmafx/plan";
+import { BuildContext, buildPlan, makeContext, validateArgs } from "@vmafx-k8s/vmafx/plan";
 import { loadStackArgs } from "../../stacks";
 import { StackConfig } from "./config";
 
@@ -47,10 +47,11 @@ export function asRegistered<T>(manifest: T): T {
 }
 
 /**
- * The stack's objects as the program would register them with this config. `releaseName` is the
- * component name the program passes (the project name). Throws VmafxArgsError on bad config.
+ * The release model (resolved args, names, ports, hardening) of a stack's config, through the
+ * loader the program uses. `releaseName` is the component name the program passes (the project
+ * name). Throws VmafxArgsError on bad config.
  */
-export function planObjects(config: StackConfig, releaseName: string): Record<string, any>[] {
+export function stackBuildContext(config: StackConfig, releaseName: string): BuildContext {
     const secretKeys = new Set(config.secretKeys);
     const args = loadStackArgs(releaseName, {
         all: () => config.values,
@@ -61,6 +62,10 @@ export function planObjects(config: StackConfig, releaseName: string): Record<st
             return config.values[full];
         },
     });
-    const plan = buildPlan(makeContext(validateArgs(releaseName, args, "vmafx:")));
-    return inInstallOrder(plan.map((p) => asRegistered(p.manifest)));
+    return makeContext(validateArgs(releaseName, args, "vmafx:"));
+}
+
+/** The stack's objects as the program would register them with this config. */
+export function planObjects(config: StackConfig, releaseName: string): Record<string, any>[] {
+    return inInstallOrder(buildPlan(stackBuildContext(config, releaseName)).map((p) => asRegistered(p.manifest)));
 }
