@@ -6,6 +6,7 @@
 // Adding a field: declare it in args.ts, give it a default in defaults.ts and, if it needs one,
 // a rule here (every number field needs one: at least `integer`), then run `npm run generate`.
 // Checks across several fields live in ./schema.ts (semanticIssues).
+import { TENANT_ID_PATTERN, TENANT_ROLES } from "./crds";
 import { INTEL_DRIVERS } from "./gpu";
 
 /** What one field accepts beyond its type. */
@@ -32,6 +33,12 @@ export interface FieldRule {
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/;
 const INT_OR_PERCENT = /^(0|[1-9][0-9]*)%?$/;
+
+/** A VmafxTenant's ID, as its CRD accepts it (also the object's name). */
+const TENANT_ID = new RegExp(TENANT_ID_PATTERN);
+/** A Prometheus duration such as 30s, 1m30s or 500ms. */
+const DURATION = /^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$/;
+const duration: FieldRule = { minLength: 2, pattern: { regex: DURATION, message: "must be a Prometheus duration such as 30s, 1m or 1m30s" } };
 
 const count: FieldRule = { integer: true, minimum: 0 };
 const positive: FieldRule = { integer: true, minimum: 1 };
@@ -128,4 +135,32 @@ export const ARGS_RULES: { readonly [interfaceDotField: string]: FieldRule } = {
     "PodDisruptionBudgetSettings.maxUnavailable": intOrPercent("25%"),
 
     "CidrEgressFlow.ports": { items: port },
+
+    "TokenSecret.secretName": {
+        maxLength: 253,
+        pattern: { regex: /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/, message: "must be empty or a Secret name: lowercase letters, digits, '-' and '.'" },
+    },
+    "TokenSecret.key": { minLength: 1, pattern: { regex: /^[-._a-zA-Z0-9]+$/, message: "must be a Secret key: letters, digits, '-', '_' and '.'" } },
+
+    "ServiceMonitorSettings.namespace": {
+        maxLength: 63,
+        pattern: { regex: /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/, message: "must be empty or a DNS label (a namespace name)" },
+    },
+    "ServiceMonitorSettings.interval": duration,
+    "ServiceMonitorSettings.scrapeTimeout": duration,
+    "ServiceMonitorSettings.path": absolutePath,
+    "ServiceMonitorSettings.scheme": { enum: ["http", "https"] },
+
+    "ControllerSettings.httpPort": port,
+    "ControllerSettings.grpcPort": port,
+    "ControllerPersistenceSettings.size": quantity,
+
+    "Tenant.tenantId": {
+        minLength: 2,
+        maxLength: 64,
+        pattern: { regex: TENANT_ID, message: "must be 2 to 64 lowercase letters, digits and '-', starting and ending with a letter or digit" },
+    },
+    "TenantRbac.allowedRoles": { items: { enum: TENANT_ROLES } },
+    "AuthSettings.tenantSource": { enum: ["", "kubernetes"] },
+    "AuthSettings.scoringRoots": { items: { minLength: 1 } },
 };

@@ -324,7 +324,7 @@ export interface NodePoolSettings {
     metricsPort?: number;
     /** Node image; defaults to `ghcr.io/vmafx/vmafx-node:v<appVersion>`. */
     image?: ImageSettings;
-    /** gRPC address of an external controller; empty runs the node standalone. */
+    /** `host:port` of a controller outside this release (not with controller.enabled); empty uses the release's controller when it is on, else runs the node standalone. */
     controllerAddr?: string;
     /** Node container resources; empty uses the server's. */
     resources?: ResourceSettings;
@@ -332,6 +332,16 @@ export interface NodePoolSettings {
     nodeSelector?: { [key: string]: pulumi.Input<string> };
     /** Tolerations for node pods; empty uses the server's. */
     tolerations?: Toleration[];
+    /** Bearer token the node presents to the controller. */
+    controllerToken?: TokenSecret;
+}
+
+/** A Secret key holding a bearer token for the controller. */
+export interface TokenSecret {
+    /** Secret name; empty mounts no token. */
+    secretName?: string;
+    /** Key inside the Secret. */
+    key?: string;
 }
 
 /** vmafx-operator. */
@@ -348,6 +358,14 @@ export interface OperatorSettings {
     leaderElect?: boolean;
     /** Operator container resources. */
     resources?: ResourceSettings;
+    /** nodeSelector of operator pods; empty schedules them anywhere (never the server's GPU selector). */
+    nodeSelector?: { [key: string]: pulumi.Input<string> };
+    /** Tolerations of operator pods; empty tolerates no taint. */
+    tolerations?: Toleration[];
+    /** Affinity of operator pods, as a Kubernetes Affinity object; empty sets none. */
+    affinity?: { [key: string]: any };
+    /** Bearer token the operator presents to the controller. */
+    controllerToken?: TokenSecret;
 }
 
 /** PodDisruptionBudgets of server, node and operator. */
@@ -430,6 +448,22 @@ export interface DnsFlow {
     nodeLocalDnsIp?: string;
 }
 
+/** Clients of the controller's HTTP and gRPC ports. */
+export interface ControllerIngressFlow {
+    /** Admit clients. */
+    enabled?: boolean;
+    /** Client pods of the release namespace; empty admits every pod of the namespace. */
+    podSelector?: LabelSelector;
+}
+
+/** Node → controller gRPC. */
+export interface NodeToControllerFlow {
+    /** Allow the flow. */
+    enabled?: boolean;
+    /** Address ranges of an external `node.controllerAddr`; required for one when NetworkPolicies are on. */
+    destinations?: CidrBlock[];
+}
+
 /** The opt-in NetworkPolicy bundle: default-deny plus one allow-rule per flow. */
 export interface NetworkPolicySettings {
     /** Render the NetworkPolicies. */
@@ -448,6 +482,152 @@ export interface NetworkPolicySettings {
     dns?: DnsFlow;
     /** Smoke-test Job → server HTTP (only when the smoke test is on). */
     smokeTestToServer?: ToggleFlow;
+    /** HTTP and gRPC clients → controller (only when the controller is on). */
+    controllerIngress?: ControllerIngressFlow;
+    /** Node → controller gRPC: the release's controller, or the external `node.controllerAddr` at these destinations. */
+    nodeToController?: NodeToControllerFlow;
+    /** Controller → node gRPC (replaces serverToNode when the controller is on). */
+    controllerToNode?: ToggleFlow;
+    /** Operator → controller gRPC and HTTP. */
+    operatorToController?: ToggleFlow;
+    /** Controller → OIDC identity provider (JWKS), unless auth.disabled. */
+    controllerToIdentityProvider?: CidrEgressFlow;
+    /** Controller → Kubernetes API server, when it reads VmafxTenant objects (the chart's `serverToApiserver`). */
+    controllerToApiserver?: CidrEgressFlow;
+}
+
+/** The CustomResourceDefinitions of the chart's `crds/`: VmafxJob, VmafxNode, VmafxModelTraining, VmafxTenant (group vmafx.dev). */
+export interface CrdSettings {
+    /** Install the CRDs; unset installs them when the operator or the controller is on. False leaves them to a cluster that manages CRDs centrally. */
+    install?: boolean;
+    /** Keep the CRDs in the cluster when the stack is destroyed or stops installing them; deleting a CRD deletes every object of its kind. */
+    retainOnDelete?: boolean;
+}
+
+/** What every monitor scrapes and how (the chart's monitoring.serviceMonitor). */
+export interface ServiceMonitorSettings {
+    /** Namespace of the monitors; empty is the release namespace. Elsewhere, each monitor selects the release namespace explicitly. */
+    namespace?: string;
+    /** Extra labels on the monitors, e.g. the `release` label a Prometheus' monitor selector matches. */
+    labels?: { [key: string]: pulumi.Input<string> };
+    /** Scrape interval, a Prometheus duration such as 30s. */
+    interval?: string;
+    /** Scrape timeout, a Prometheus duration no longer than the interval. */
+    scrapeTimeout?: string;
+    /** Metrics path of every component. */
+    path?: string;
+    /** http or https. */
+    scheme?: string;
+    /** Keep the target's labels when they clash with the scraper's. */
+    honorLabels?: boolean;
+}
+
+/** Prometheus Operator monitors (needs the monitoring.coreos.com CRDs in the cluster). */
+export interface MonitoringSettings {
+    /** Render a ServiceMonitor for the server, the node pool and the controller and a PodMonitor for the operator, each for the components that are on. */
+    enabled?: boolean;
+    /** Scrape settings of every monitor. */
+    serviceMonitor?: ServiceMonitorSettings;
+}
+
+/** The controller's data volume (its SQLite queue at /data). */
+export interface ControllerPersistenceSettings {
+    /** Keep the data on a claim; false uses an emptyDir (lost when the pod goes). */
+    enabled?: boolean;
+    /** Claim size when the component creates the claim. */
+    size?: string;
+    /** storageClassName of the created claim; empty uses the cluster default. */
+    storageClass?: string;
+    /** Use this existing claim instead of creating one. */
+    existingClaim?: string;
+}
+
+/** The vmafx-controller (job queue, tenant-aware scoring API); needs auth.enabled. */
+export interface ControllerSettings {
+    /** Render the controller ServiceAccount, Deployment, Service and data claim. */
+    enabled?: boolean;
+    /** Controller image; defaults to `ghcr.io/vmafx/vmafx-controller:v<appVersion>`. */
+    image?: ImageSettings;
+    /** HTTP port: /healthz, /readyz, /metrics and the scoring API. */
+    httpPort?: number;
+    /** gRPC port the nodes and the operator connect to. */
+    grpcPort?: number;
+    /** Data volume. */
+    persistence?: ControllerPersistenceSettings;
+    /** Controller container resources. */
+    resources?: ResourceSettings;
+    /** nodeSelector of the controller pod. */
+    nodeSelector?: { [key: string]: pulumi.Input<string> };
+    /** Tolerations of the controller pod. */
+    tolerations?: Toleration[];
+    /** Extra environment variables; auth settings belong under auth and are refused here. */
+    env?: { [key: string]: pulumi.Input<string> };
+}
+
+/** OIDC settings of one tenant; unset fields take auth's global ones. */
+export interface TenantOidc {
+    /** Token issuer URL. */
+    issuer?: string;
+    /** JWKS URL the controller fetches signing keys from. */
+    jwksEndpoint?: string;
+    /** Expected token audience. */
+    audience?: string;
+    /** Claim that carries the tenant ID. */
+    tenantClaim?: string;
+    /** Claim that carries the roles. */
+    rolesClaim?: string;
+}
+
+/** Roles of one tenant. */
+export interface TenantRbac {
+    /** Role of a token that names none: vmafx:reader, vmafx:writer or vmafx:admin. */
+    defaultRole?: string;
+    /** Roles tokens of this tenant may carry. */
+    allowedRoles?: string[];
+}
+
+/** One tenant, rendered as a VmafxTenant object named after its ID. */
+export interface Tenant {
+    /** Tenant ID: 2 to 64 lowercase letters, digits and '-', starting and ending with an alphanumeric. */
+    tenantId: string;
+    /** False suspends the tenant (kept as false, unlike the chart). */
+    enabled?: boolean;
+    /** The tenant's identity provider. */
+    oidc?: TenantOidc;
+    /** The tenant's roles. */
+    rbac?: TenantRbac;
+}
+
+/** Authentication of the controller's API (the chart's auth.*). */
+export interface AuthSettings {
+    /** Pass auth settings to the controller; must equal controller.enabled. */
+    enabled?: boolean;
+    /** Bypass authentication (development only); not with a tenant registry. */
+    disabled?: boolean;
+    /** Tenant source: empty (single provider, or `kubernetes` when tenants are listed) or `kubernetes` (the VmafxTenant registry). */
+    tenantSource?: string;
+    /** JWKS URL of the single provider, and the tenants' fallback. */
+    jwksEndpoint?: string;
+    /** Token issuer of the single provider, and the tenants' fallback. */
+    issuer?: string;
+    /** Expected token audience. */
+    audience?: string;
+    /** Claim carrying the tenant ID. */
+    tenantClaim?: string;
+    /** Claim carrying the roles. */
+    rolesClaim?: string;
+    /** Storage roots scoring may read (single-provider mode only); empty denies every input. */
+    scoringRoots?: string[];
+    /** Tenants of the registry, one VmafxTenant each. */
+    tenants?: Tenant[];
+}
+
+/** The chart's otel-collector ConfigMap (no chart template runs a collector; mount it in your own). */
+export interface OtelCollectorSettings {
+    /** Render the ConfigMap `<fullname>-otel-collector-config`. */
+    enabled?: boolean;
+    /** Collector configuration, stored as `config.yaml`. */
+    config?: string;
 }
 
 /** Inputs of VmafxStack; every field is optional and defaults to the chart's default. */
@@ -512,4 +692,14 @@ export interface VmafxStackArgs {
     networkPolicy?: NetworkPolicySettings;
     /** Smoke-test Job. */
     smokeTest?: SmokeTestSettings;
+    /** The vmafx.dev CustomResourceDefinitions. */
+    crds?: CrdSettings;
+    /** Prometheus Operator monitors. */
+    monitoring?: MonitoringSettings;
+    /** The vmafx-controller. */
+    controller?: ControllerSettings;
+    /** Authentication and tenants of the controller. */
+    auth?: AuthSettings;
+    /** The otel-collector ConfigMap. */
+    otelCollector?: OtelCollectorSettings;
 }

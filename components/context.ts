@@ -42,6 +42,39 @@ export type TypedManifest<T, A extends string, K extends string> = Omit<T, "apiV
     metadata: ManifestMetadata;
 };
 
+/** A label selector of a custom resource's spec. */
+export interface SelectorSpec {
+    matchLabels: Record<string, string>;
+    matchExpressions?: { key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }[];
+}
+
+/** One scrape endpoint of a ServiceMonitor (`port`) or PodMonitor (`podMetricsEndpoints`), the fields the component sets. */
+export interface ScrapeEndpoint {
+    port: string;
+    path: string;
+    scheme: string;
+    interval: string;
+    scrapeTimeout: string;
+    honorLabels: boolean;
+}
+
+/** The fields of monitoring.coreos.com/v1 ServiceMonitor and PodMonitor specs the component sets. */
+export interface MonitorSpec {
+    selector: SelectorSpec;
+    namespaceSelector?: { matchNames: string[] };
+    jobLabel?: string;
+    endpoints?: ScrapeEndpoint[];
+    podMetricsEndpoints?: ScrapeEndpoint[];
+}
+
+/** spec of a vmafx.dev/v1 VmafxTenant (the fields of its CRD's schema). */
+export interface VmafxTenantSpec {
+    tenantId: string;
+    enabled: boolean;
+    oidc: { issuer: string; jwksEndpoint: string; audience?: string; tenantClaim?: string; rolesClaim?: string };
+    rbac?: { defaultRole?: string; allowedRoles?: string[] };
+}
+
 /** Every kind the component registers, with its manifest type (VmafxStack has a resource class for each). */
 export interface ManifestTypes {
     Namespace: TypedManifest<k8s.types.input.core.v1.Namespace, "v1", "Namespace">;
@@ -60,6 +93,10 @@ export interface ManifestTypes {
     ClusterRoleBinding: TypedManifest<k8s.types.input.rbac.v1.ClusterRoleBinding, "rbac.authorization.k8s.io/v1", "ClusterRoleBinding">;
     Role: TypedManifest<k8s.types.input.rbac.v1.Role, "rbac.authorization.k8s.io/v1", "Role">;
     RoleBinding: TypedManifest<k8s.types.input.rbac.v1.RoleBinding, "rbac.authorization.k8s.io/v1", "RoleBinding">;
+    CustomResourceDefinition: TypedManifest<k8s.types.input.apiextensions.v1.CustomResourceDefinition, "apiextensions.k8s.io/v1", "CustomResourceDefinition">;
+    ServiceMonitor: TypedManifest<{ spec: MonitorSpec }, "monitoring.coreos.com/v1", "ServiceMonitor">;
+    PodMonitor: TypedManifest<{ spec: MonitorSpec }, "monitoring.coreos.com/v1", "PodMonitor">;
+    VmafxTenant: TypedManifest<{ spec: VmafxTenantSpec }, "vmafx.dev/v1", "VmafxTenant">;
 }
 
 export type ManifestKind = keyof ManifestTypes;
@@ -110,7 +147,22 @@ export type Role =
     // ./pdb.ts
     | `pdb-${Component}`
     // ./workloads/smoke-test.ts
-    | "smoke-test";
+    | "smoke-test"
+    // ./crds.ts
+    | `crd-${string}`
+    // ./monitoring.ts
+    | `monitor-${Component}`
+    // ./workloads/controller.ts
+    | "controller-serviceaccount"
+    | "controller-data"
+    | "controller-tenant-role"
+    | "controller-tenant-rolebinding"
+    | "controller"
+    | "controller-service"
+    // ./tenants.ts
+    | `tenant-${string}`
+    // ./storage.ts
+    | "otel-collector-config";
 
 /** One child resource of the component. */
 export interface PlannedResource<K extends ManifestKind = ManifestKind> {
@@ -119,6 +171,8 @@ export interface PlannedResource<K extends ManifestKind = ManifestKind> {
     readonly manifest: Manifest<K>;
     /** Roles this resource must be created after; each is planned before it (checkPlanOrder). */
     readonly dependsOn?: readonly Role[];
+    /** Leave the object in the cluster when Pulumi deletes it (CRDs: deleting one deletes every object of its kind). */
+    readonly retainOnDelete?: boolean;
 }
 
 /** Object metadata in the release namespace. */

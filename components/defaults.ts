@@ -37,6 +37,33 @@ export const NONROOT_UID = 65532;
 /** Private ranges plus link-local (cloud metadata services live at 169.254.169.254). */
 const PRIVATE_AND_LINK_LOCAL = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"];
 
+/** The chart's collector configuration: OTLP over gRPC in, batched, to the debug exporter. */
+const OTEL_COLLECTOR_CONFIG = [
+    "receivers:",
+    "  otlp:",
+    "    protocols:",
+    "      grpc:",
+    "        endpoint: 0.0.0.0:4317",
+    "processors:",
+    "  batch:",
+    "    timeout: 10s",
+    "    send_batch_size: 1024",
+    "exporters:",
+    "  debug:",
+    "    verbosity: normal",
+    "service:",
+    "  pipelines:",
+    "    traces:",
+    "      receivers: [otlp]",
+    "      processors: [batch]",
+    "      exporters: [debug]",
+    "    metrics:",
+    "      receivers: [otlp]",
+    "      processors: [batch]",
+    "      exporters: [debug]",
+    "",
+].join("\n");
+
 export const DEFAULTS: Omit<ResolvedArgs, "releaseName"> = {
     nameOverride: "",
     fullnameOverride: "",
@@ -114,6 +141,7 @@ export const DEFAULTS: Omit<ResolvedArgs, "releaseName"> = {
         resources: { limits: {}, requests: {} },
         nodeSelector: {},
         tolerations: [],
+        controllerToken: { secretName: "", key: "token" },
     },
     operator: {
         enabled: false,
@@ -122,6 +150,12 @@ export const DEFAULTS: Omit<ResolvedArgs, "releaseName"> = {
         logLevel: "info",
         leaderElect: false,
         resources: { limits: { cpu: "500m", memory: "256Mi" }, requests: { cpu: "100m", memory: "64Mi" } },
+        // The chart gives the operator no scheduling of its own, and this port gave it the
+        // server's (GPU) selector and tolerations: operator pods then fit GPU nodes only.
+        nodeSelector: {},
+        tolerations: [],
+        affinity: {},
+        controllerToken: { secretName: "", key: "token" },
     },
     // The chart's default budget is maxUnavailable 1 (minAvailable unset).
     podDisruptionBudget: { enabled: false, minAvailable: "", maxUnavailable: "1" },
@@ -142,6 +176,14 @@ export const DEFAULTS: Omit<ResolvedArgs, "releaseName"> = {
             nodeLocalDnsIp: "",
         },
         smokeTestToServer: { enabled: true },
+        controllerIngress: { enabled: true, podSelector: { matchLabels: {} } },
+        nodeToController: { enabled: true, destinations: [] },
+        controllerToNode: { enabled: true },
+        operatorToController: { enabled: true },
+        // Like the object store: permissive for a dev cluster, never private or link-local
+        // ranges; prod narrows it to the provider's published range.
+        controllerToIdentityProvider: { enabled: true, ports: [443], destinations: [{ cidr: "0.0.0.0/0", except: PRIVATE_AND_LINK_LOCAL }] },
+        controllerToApiserver: { enabled: true, ports: [443, 6443], destinations: [{ cidr: "0.0.0.0/0" }] },
     },
     smokeTest: {
         enabled: false,
@@ -151,6 +193,41 @@ export const DEFAULTS: Omit<ResolvedArgs, "releaseName"> = {
             pullPolicy: "IfNotPresent",
         },
     },
+    // `install` is derived when unset (resolveArgs): the CRDs come with the operator or the controller.
+    crds: { install: false, retainOnDelete: true },
+    monitoring: {
+        enabled: false,
+        serviceMonitor: { namespace: "", labels: {}, interval: "30s", scrapeTimeout: "10s", path: "/metrics", scheme: "http", honorLabels: false },
+    },
+    controller: {
+        enabled: false,
+        image: { repository: "ghcr.io/vmafx/vmafx-controller", tag: "", pullPolicy: "IfNotPresent" },
+        httpPort: 8080,
+        grpcPort: 9090,
+        persistence: { enabled: true, size: "1Gi", storageClass: "", existingClaim: "" },
+        resources: { limits: { cpu: "2", memory: "1Gi" }, requests: { cpu: "250m", memory: "256Mi" } },
+        nodeSelector: {},
+        tolerations: [],
+        env: {},
+    },
+    auth: {
+        enabled: false,
+        disabled: false,
+        tenantSource: "",
+        jwksEndpoint: "",
+        issuer: "",
+        audience: "",
+        tenantClaim: "tid",
+        rolesClaim: "vmafx_roles",
+        scoringRoots: [],
+        tenants: [],
+    },
+    otelCollector: { enabled: false, config: OTEL_COLLECTOR_CONFIG },
+};
+
+/** Defaults that depend on other fields, as the docs state them. */
+export const DERIVED_DEFAULTS: { readonly [dottedKey: string]: string } = {
+    "crds.install": "true when operator.enabled or controller.enabled",
 };
 
 /**
@@ -177,5 +254,6 @@ export function mergeDefaults<T>(defaults: T, given: unknown, key = ""): T {
 /** Applies the defaults; `componentName` is the release name unless `args.releaseName` is set. */
 export function resolveArgs(componentName: string, args: VmafxStackArgs): ResolvedArgs {
     const merged = mergeDefaults(DEFAULTS, args) as Omit<ResolvedArgs, "releaseName">;
-    return { ...merged, releaseName: args.releaseName ?? componentName };
+    const install = args.crds?.install ?? (merged.operator.enabled || merged.controller.enabled);
+    return { ...merged, crds: { ...merged.crds, install }, releaseName: args.releaseName ?? componentName };
 }

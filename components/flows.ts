@@ -7,6 +7,8 @@ import { Plain } from "./defaults";
 import { LabelSelector as LabelSelectorArgs } from "./args";
 import { Component } from "./naming";
 import { DNS_PORT } from "./ports";
+import { metricsTargets } from "./monitoring";
+import { tenantRegistry } from "./workloads/controller";
 import { serverIsServing } from "./workloads/server";
 
 /** A label selector as the plan holds it (placeholders for Outputs are plain strings). */
@@ -107,7 +109,7 @@ export function intendedFlows(ctx: BuildContext): Flow[] {
             ports: [tcp(http)],
         });
     }
-    if (a.node.enabled && np.serverToNode.enabled) {
+    if (a.node.enabled && !a.controller.enabled && np.serverToNode.enabled) {
         flows.push({
             id: "server-to-node",
             purpose: "the server dispatches scoring work to nodes over gRPC",
@@ -141,6 +143,7 @@ export function intendedFlows(ctx: BuildContext): Flow[] {
             ),
         );
     }
+    flows.push(...controllerFlows(ctx));
     if (np.metrics.enabled) {
         const scraper: PodPeer = {
             kind: "pods",
@@ -148,16 +151,12 @@ export function intendedFlows(ctx: BuildContext): Flow[] {
             podSelector: np.metrics.podSelector,
             ...(isEmptySelector(np.metrics.namespaceSelector) ? {} : { namespaceSelector: np.metrics.namespaceSelector }),
         };
-        const targets: { component: Component; port: number; on: boolean }[] = [
-            { component: "server", port: http, on: serving },
-            { component: "node", port: ctx.ports.node.metrics.port, on: a.node.enabled },
-            { component: "operator", port: ctx.ports.operator.metrics.port, on: a.operator.enabled },
-        ];
-        for (const t of targets.filter((t) => t.on)) {
+        // The ports the monitors scrape (./monitoring.ts), whether or not monitoring renders them.
+        for (const t of metricsTargets(ctx)) {
             flows.push({
                 id: `metrics-to-${t.component}`,
                 purpose: `Prometheus scrapes ${t.component} metrics`,
-                configKeys: ["networkPolicy.metrics"],
+                configKeys: ["networkPolicy.metrics", "monitoring"],
                 from: { kind: "external", peers: [scraper] },
                 to: { kind: "component", component: t.component },
                 ports: [tcp(t.port)],
@@ -198,6 +197,114 @@ export function intendedFlows(ctx: BuildContext): Flow[] {
             to: { kind: "component", component: "server" },
             ports: [tcp(http)],
         });
+    }
+    return flows;
+}
+
+/** The port of a `host:port` (or `[v6]:port`) address, or undefined when it has none. */
+export function addressPort(address: string): number | undefined {
+    const m = /^(?:\[[0-9A-Fa-f:.]+\]|[^:[\]]+):([0-9]{1,5})$/.exec(address);
+    if (!m) return undefined;
+    const port = Number(m[1]);
+    return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+/** The controller's flows, and the node's to an external controller (node.controllerAddr). */
+function controllerFlows(ctx: BuildContext): Flow[] {
+    const a = ctx.args;
+    const np = a.networkPolicy;
+    const flows: Flow[] = [];
+    const ports = ctx.ports.controller;
+    if (a.controller.enabled && np.controllerIngress.enabled) {
+        const narrowed = !isEmptySelector(np.controllerIngress.podSelector);
+        flows.push({
+            id: "clients-to-controller",
+            purpose: "clients reach the controller's scoring API over HTTP and gRPC",
+            configKeys: ["networkPolicy.controllerIngress"],
+            from: {
+                kind: "external",
+                peers: [
+                    {
+                        kind: "pods",
+                        description: narrowed ? "controller clients in the release namespace" : "any pod in the release namespace",
+                        podSelector: narrowed ? np.controllerIngress.podSelector : {},
+                    },
+                ],
+            },
+            to: { kind: "component", component: "controller" },
+            ports: [tcp(ports.http.port), tcp(ports.grpc.port)],
+        });
+    }
+    if (a.node.enabled && np.nodeToController.enabled) {
+        if (a.controller.enabled) {
+            flows.push({
+                id: "node-to-controller",
+                purpose: "nodes register with the controller and take work over gRPC",
+                configKeys: ["networkPolicy.nodeToController", "controller.grpcPort"],
+                from: { kind: "component", component: "node" },
+                to: { kind: "component", component: "controller" },
+                ports: [tcp(ports.grpc.port)],
+            });
+        } else if (a.node.controllerAddr) {
+            const port = addressPort(a.node.controllerAddr);
+            // Without a port or destinations, validation has already refused the args.
+            if (port !== undefined) {
+                flows.push(
+                    ...cidrEgressFlow(
+                        "node-to-controller",
+                        "nodes register with their external controller over gRPC",
+                        "node",
+                        `controller ${a.node.controllerAddr}`,
+                        "networkPolicy.nodeToController",
+                        { enabled: true, ports: [port], destinations: np.nodeToController.destinations },
+                    ).map((f) => ({ ...f, configKeys: [...f.configKeys, "node.controllerAddr"] })),
+                );
+            }
+        }
+    }
+    if (a.controller.enabled && a.node.enabled && np.controllerToNode.enabled) {
+        flows.push({
+            id: "controller-to-node",
+            purpose: "the controller dispatches scoring work to nodes over gRPC",
+            configKeys: ["networkPolicy.controllerToNode", "node.grpcPort"],
+            from: { kind: "component", component: "controller" },
+            to: { kind: "component", component: "node" },
+            ports: [tcp(ctx.ports.node.grpc.port)],
+        });
+    }
+    if (a.controller.enabled && a.operator.enabled && np.operatorToController.enabled) {
+        flows.push({
+            id: "operator-to-controller",
+            purpose: "the operator submits and polls jobs (gRPC) and checks /healthz (HTTP)",
+            configKeys: ["networkPolicy.operatorToController"],
+            from: { kind: "component", component: "operator" },
+            to: { kind: "component", component: "controller" },
+            ports: [tcp(ports.grpc.port), tcp(ports.http.port)],
+        });
+    }
+    if (a.controller.enabled && a.auth.enabled && !a.auth.disabled) {
+        flows.push(
+            ...cidrEgressFlow(
+                "controller-to-identity-provider",
+                "the controller fetches the identity providers' signing keys (JWKS)",
+                "controller",
+                "identity provider",
+                "networkPolicy.controllerToIdentityProvider",
+                np.controllerToIdentityProvider,
+            ),
+        );
+    }
+    if (tenantRegistry(ctx)) {
+        flows.push(
+            ...cidrEgressFlow(
+                "controller-to-apiserver",
+                "the controller reads VmafxTenant objects through the Kubernetes API",
+                "controller",
+                "Kubernetes API server",
+                "networkPolicy.controllerToApiserver",
+                np.controllerToApiserver,
+            ),
+        );
     }
     return flows;
 }

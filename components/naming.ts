@@ -10,9 +10,13 @@ export const Component = {
     Server: "server",
     Node: "node",
     Operator: "operator",
+    Controller: "controller",
     SmokeTest: "smoke-test",
 } as const;
 export type Component = (typeof Component)[keyof typeof Component];
+
+/** Values of the component label: the pod components, and the otel-collector ConfigMap's. */
+export type LabelComponent = Component | "otel-collector";
 
 export const LABEL = {
     name: "app.kubernetes.io/name",
@@ -39,10 +43,10 @@ export interface Naming {
     readonly releaseSelector: Record<string, string>;
     /** name + instance + component: the pods of one component. */
     selector(component: Component): Record<string, string>;
-    /** Labels for resource metadata, optionally with a component. */
-    labels(component?: Component): Record<string, string>;
+    /** Labels for resource metadata, optionally with a component (or `otel-collector`, which runs no pods). */
+    labels(component?: LabelComponent): Record<string, string>;
     /** Labels that never change across upgrades (for immutable fields such as volumeClaimTemplates). */
-    stableLabels(component?: Component): Record<string, string>;
+    stableLabels(component?: LabelComponent): Record<string, string>;
     /** Default image tag: `v<appVersion>`, never `vv…`. */
     readonly releaseImageTag: string;
 }
@@ -52,8 +56,8 @@ export function makeNaming(args: ResolvedArgs): Naming {
     const release = args.releaseName;
     const fullname = args.fullnameOverride ? trimName(args.fullnameOverride) : trimName(release.includes(name) ? release : `${release}-${name}`);
     const releaseSelector = { [LABEL.name]: name, [LABEL.instance]: release };
-    const selector = (component: Component) => ({ ...releaseSelector, [LABEL.component]: component });
-    const stableLabels = (component?: Component) => ({
+    const selector = (component: LabelComponent) => ({ ...releaseSelector, [LABEL.component]: component });
+    const stableLabels = (component?: LabelComponent) => ({
         ...(component ? selector(component) : releaseSelector),
         [LABEL.partOf]: CHART_NAME,
         [LABEL.managedBy]: "pulumi",
@@ -66,7 +70,7 @@ export function makeNaming(args: ResolvedArgs): Naming {
         releaseSelector,
         selector,
         stableLabels,
-        labels: (component?: Component) => ({
+        labels: (component?: LabelComponent) => ({
             ...stableLabels(component),
             ...(args.appVersion ? { [LABEL.version]: args.appVersion } : {}),
         }),

@@ -1,13 +1,17 @@
 // The whole release as plain data: every Kubernetes object the component registers, in
 // creation order. Pure (no Pulumi resources), so tests, docs and the render share it.
 import { BuildContext, PlannedResource, Role } from "./context";
+import { crdResources } from "./crds";
 import { ingress } from "./ingress";
 import { namespaceResource } from "./namespace";
 import { networkPolicies } from "./network-policies";
 import { podDisruptionBudgets } from "./pdb";
 import { operatorRbac } from "./rbac";
 import { serverServiceAccount } from "./service-account";
-import { configMap, persistentVolumeClaims, rcloneSecret } from "./storage";
+import { monitors } from "./monitoring";
+import { configMap, otelCollectorConfig, persistentVolumeClaims, rcloneSecret } from "./storage";
+import { tenants } from "./tenants";
+import { controllerResources } from "./workloads/controller";
 import { nodeResources } from "./workloads/node";
 import { operatorDeployment } from "./workloads/operator";
 import { serverResources } from "./workloads/server";
@@ -44,6 +48,8 @@ export function checkPlanOrder(planned: readonly PlannedResource[]): void {
 
 export function buildPlan(ctx: BuildContext): PlannedResource[] {
     const plan = [
+        // Cluster-scoped, and the kinds of the tenants below.
+        ...crdResources(ctx),
         ...namespaceResource(ctx),
         // Policies first, so no pod ever runs unisolated when the bundle is on.
         ...networkPolicies(ctx),
@@ -51,12 +57,16 @@ export function buildPlan(ctx: BuildContext): PlannedResource[] {
         configMap(ctx),
         ...rcloneSecret(ctx),
         ...persistentVolumeClaims(ctx),
+        ...otelCollectorConfig(ctx),
         ...operatorRbac(ctx),
+        ...controllerResources(ctx),
+        ...tenants(ctx),
         ...serverResources(ctx),
         ...nodeResources(ctx),
         ...operatorDeployment(ctx),
         ...ingress(ctx),
         ...podDisruptionBudgets(ctx),
+        ...monitors(ctx),
         ...smokeTest(ctx),
     ];
     checkPlanOrder(plan);

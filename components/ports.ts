@@ -31,6 +31,10 @@ export function makePorts(args: ResolvedArgs): PortTable {
             metrics: { name: "metrics", port: OPERATOR_METRICS_PORT, protocol: "TCP", purpose: "Prometheus metrics" },
             healthz: { name: "healthz", port: OPERATOR_HEALTH_PORT, protocol: "TCP", purpose: "liveness and readiness probes" },
         },
+        controller: {
+            http: { name: "http", port: args.controller.httpPort, protocol: "TCP", purpose: "scoring API, /healthz, /readyz, /metrics" },
+            grpc: { name: "grpc", port: args.controller.grpcPort, protocol: "TCP", purpose: "nodes and the operator (VmafxController, VmafxScoring)" },
+        },
         "smoke-test": {},
     };
 }

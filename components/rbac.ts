@@ -2,20 +2,21 @@
 // namespace so two releases with one fullname in two namespaces do not collide (§9.4).
 import type * as k8s from "@pulumi/kubernetes";
 import { BuildContext, PlannedResource, namespacedMeta } from "./context";
+import { VMAFX_CRDS, VMAFX_GROUP } from "./crds";
 import { operatorServiceAccountName } from "./service-account";
 
 const CRUD = ["get", "list", "watch", "create", "update", "patch", "delete"];
 const STATUS = ["get", "update", "patch"];
 
-/** Custom resources the operator reconciles, each with its status and finalizers subresources. */
-export const OPERATOR_CRDS = ["vmafxjobs", "vmafxnodes", "vmafxmodeltrainings"] as const;
+/** Custom resources (plurals) the operator reconciles, each with its status and finalizers subresources; the CRD data is the one list of them. */
+export const OPERATOR_CRDS: readonly string[] = VMAFX_CRDS.filter((c) => c.reconciledByOperator).map((c) => c.plural);
 
 /** ClusterRole rules. VmafxTenant access is not granted: only the controller reads tenants (ADR-1592). */
 export function operatorClusterRules(): k8s.types.input.rbac.v1.PolicyRule[] {
     return OPERATOR_CRDS.flatMap((r): k8s.types.input.rbac.v1.PolicyRule[] => [
-        { apiGroups: ["vmafx.dev"], resources: [r], verbs: [...CRUD] },
-        { apiGroups: ["vmafx.dev"], resources: [`${r}/status`], verbs: [...STATUS] },
-        { apiGroups: ["vmafx.dev"], resources: [`${r}/finalizers`], verbs: ["update"] },
+        { apiGroups: [VMAFX_GROUP], resources: [r], verbs: [...CRUD] },
+        { apiGroups: [VMAFX_GROUP], resources: [`${r}/status`], verbs: [...STATUS] },
+        { apiGroups: [VMAFX_GROUP], resources: [`${r}/finalizers`], verbs: ["update"] },
     ]);
 }
 

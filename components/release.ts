@@ -2,7 +2,7 @@
 // release plan as plain Kubernetes objects, with no @pulumi/* module loaded at run time. The
 // offline render and the docs build on it; VmafxStack registers exactly these objects.
 export * from "./args";
-export { DEFAULTS } from "./defaults";
+export { DEFAULTS, DERIVED_DEFAULTS } from "./defaults";
 export type { ResolvedArgs } from "./defaults";
 export { ArgsIssue, TOP_LEVEL_KEYS, VmafxArgsError, formatIssues, isInputField, isNumberField, isStringKey, validateArgs } from "./schema";
 export type { ValidateOptions } from "./schema";

@@ -10,6 +10,9 @@ import { ResolvedArgs, resolveArgs } from "./defaults";
 import { ArgsSchemaError, ArgsSchemaNode, argsSchema, validateArgsSchema } from "./generated/validate-args";
 import { Cidr, canonicalCidr, cidrStrictlyContains, parseK8sCidr } from "@vmafx-k8s/core";
 import { isIP } from "net";
+import { TENANT_ROLES } from "./crds";
+import { addressPort } from "./flows";
+import { AUTH_ENV_NAMES, tenantSource } from "./workloads/controller";
 
 type Path = (string | number)[];
 
@@ -343,7 +346,171 @@ function semanticFindings(raw: VmafxStackArgs, r: ResolvedArgs): Finding[] {
     if (np.dns.nodeLocalDnsIp && isIP(np.dns.nodeLocalDnsIp) === 0) {
         add(["networkPolicy", "dns", "nodeLocalDnsIp"], np.dns.nodeLocalDnsIp, "must be an IPv4 or IPv6 address such as 169.254.20.10");
     }
+    cidrIssues(["networkPolicy", "nodeToController", "destinations"], np.nodeToController.destinations, add);
+    cidrIssues(["networkPolicy", "controllerToIdentityProvider", "destinations"], np.controllerToIdentityProvider.destinations, add);
+    cidrIssues(["networkPolicy", "controllerToApiserver", "destinations"], np.controllerToApiserver.destinations, add);
+    controllerFindings(r, add);
+    monitoringFindings(r, add);
     return findings;
+}
+
+/** The chart's controller and auth guards, the tenants' field rules, and the node's path to its controller. */
+function controllerFindings(r: ResolvedArgs, add: Add) {
+    const c = r.controller;
+    const auth = r.auth;
+    if (c.enabled !== auth.enabled) {
+        const [key, other] = c.enabled ? (["controller", "auth"] as const) : (["auth", "controller"] as const);
+        add(
+            [key, "enabled"],
+            true,
+            c.enabled
+                ? "the controller needs auth settings; accepted: auth.enabled true as well (auth.disabled true bypasses authentication in development)"
+                : "auth settings are passed to the controller only; accepted: controller.enabled true as well, or auth.enabled false",
+            [[other, "enabled"]],
+        );
+    }
+    if (r.image.repository.includes("vmafx-controller")) {
+        add(
+            ["image", "repository"],
+            r.image.repository,
+            "names the controller image, but this is the scoring server's image; accepted: the server image, with the controller's under controller.image",
+        );
+    }
+    for (const name of Object.keys(c.env)) {
+        if ((AUTH_ENV_NAMES as readonly string[]).includes(name)) {
+            add(["controller", "env", name], c.env[name], "auth settings come from auth.*; accepted: the matching auth key instead of this variable");
+        }
+    }
+    const registry = tenantSource(r) === "kubernetes";
+    if (auth.scoringRoots.length > 0) {
+        if (!auth.enabled) {
+            add(["auth", "scoringRoots"], auth.scoringRoots, "scoring roots are an auth setting; accepted: auth.enabled true, or an empty list", [
+                ["auth", "enabled"],
+            ]);
+        } else if (registry) {
+            add(
+                ["auth", "scoringRoots"],
+                auth.scoringRoots,
+                "scoring roots are the single-provider setting; with a tenant registry they belong to each tenant; accepted: an empty list",
+                [
+                    ["auth", "tenantSource"],
+                    ["auth", "tenants"],
+                ],
+            );
+        }
+        if (auth.scoringRoots.length > 32) add(["auth", "scoringRoots"], auth.scoringRoots, `${auth.scoringRoots.length} roots; accepted: at most 32`);
+    }
+    if (auth.enabled && auth.disabled && registry) {
+        add(["auth", "disabled"], true, "a tenant registry authenticates every request; accepted: false with tenants or tenantSource kubernetes", [
+            ["auth", "tenantSource"],
+            ["auth", "tenants"],
+        ]);
+    }
+    const seen = new Map<string, number>();
+    auth.tenants.forEach((t, i) => {
+        const at = ["auth", "tenants", i] as Path;
+        const first = seen.get(t.tenantId);
+        if (first !== undefined) {
+            add([...at, "tenantId"], t.tenantId, `tenant IDs name the VmafxTenant objects, and auth.tenants[${first}] has this one; accepted: a unique ID`);
+        } else {
+            seen.set(t.tenantId, i);
+        }
+        for (const field of ["issuer", "jwksEndpoint"] as const) {
+            const own = t.oidc?.[field];
+            const value = own || auth[field];
+            if (!value) {
+                add([...at, "oidc", field], own, `every tenant needs an OIDC ${field}; accepted: an https URL here or in auth.${field}`, [["auth", field]]);
+            } else if (!isHttpUrl(value)) {
+                add(own ? [...at, "oidc", field] : ["auth", field], value, "must be an absolute http or https URL such as https://login.example.com/");
+            }
+        }
+        // (allowedRoles' items are checked by the schema; one enum is declared at one field.)
+        const roles = t.rbac?.allowedRoles;
+        const role = t.rbac?.defaultRole;
+        if (role && !(TENANT_ROLES as readonly string[]).includes(role)) {
+            add([...at, "rbac", "defaultRole"], role, `must be one of ${TENANT_ROLES.join(", ")}`);
+        } else if (role && roles && roles.length > 0 && !roles.includes(role)) {
+            add([...at, "rbac", "defaultRole"], role, `must be one of the tenant's allowedRoles (${roles.join(", ")})`, [[...at, "rbac", "allowedRoles"]]);
+        }
+    });
+    for (const field of ["issuer", "jwksEndpoint"] as const) {
+        if (auth[field] && !isHttpUrl(auth[field]) && auth.tenants.length === 0) {
+            add(["auth", field], auth[field], "must be an absolute http or https URL such as https://login.example.com/");
+        }
+    }
+
+    const addr = r.node.controllerAddr;
+    if (addr) {
+        if (c.enabled) {
+            add(
+                ["node", "controllerAddr"],
+                addr,
+                "the nodes would dial this address instead of the release's own controller; accepted: empty with controller.enabled (the nodes then use the release's controller), or controller.enabled false",
+                [["controller", "enabled"]],
+            );
+        } else if (addressPort(addr) === undefined) {
+            add(["node", "controllerAddr"], addr, "must be host:port such as controller.example.com:9090 (an IPv6 host in brackets)");
+        } else if (r.node.enabled && r.networkPolicy.enabled) {
+            const np = r.networkPolicy.nodeToController;
+            if (!np.enabled) {
+                add(
+                    ["networkPolicy", "nodeToController", "enabled"],
+                    false,
+                    `the nodes dial ${addr}, which the NetworkPolicies would then block; accepted: true with networkPolicy.nodeToController.destinations, or node.controllerAddr empty`,
+                    [["node", "controllerAddr"]],
+                );
+            } else if (np.destinations.length === 0) {
+                add(
+                    ["networkPolicy", "nodeToController", "destinations"],
+                    [],
+                    `the nodes dial ${addr} outside the release; with NetworkPolicies on, give its address range (e.g. [{cidr: 10.30.0.0/24}]) so the egress is allowed`,
+                    [["node", "controllerAddr"]],
+                );
+            }
+        }
+    }
+}
+
+/** Monitors scrape through the NetworkPolicy bundle, so its metrics flows must be open. */
+function monitoringFindings(r: ResolvedArgs, add: Add) {
+    const m = r.monitoring;
+    if (!m.enabled) return;
+    if (r.networkPolicy.enabled && !r.networkPolicy.metrics.enabled) {
+        add(
+            ["networkPolicy", "metrics", "enabled"],
+            false,
+            "monitoring.enabled renders monitors whose scrapes the NetworkPolicies would block; accepted: true (with the scraper's selectors), or monitoring.enabled false",
+            [["monitoring", "enabled"]],
+        );
+    }
+    const interval = durationMs(m.serviceMonitor.interval);
+    const timeout = durationMs(m.serviceMonitor.scrapeTimeout);
+    if (interval !== undefined && timeout !== undefined && timeout > interval) {
+        add(
+            ["monitoring", "serviceMonitor", "scrapeTimeout"],
+            m.serviceMonitor.scrapeTimeout,
+            `longer than the interval ${m.serviceMonitor.interval}, which Prometheus refuses; accepted: a duration up to the interval`,
+            [["monitoring", "serviceMonitor", "interval"]],
+        );
+    }
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { y: 31536000000, w: 604800000, d: 86400000, h: 3600000, m: 60000, s: 1000, ms: 1 };
+
+/** Milliseconds of a Prometheus duration, or undefined when it is not one (the schema reports that). */
+function durationMs(text: string): number | undefined {
+    const parts = [...text.matchAll(/([0-9]+)(ms|y|w|d|h|m|s)/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text) return undefined;
+    return parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNITS_MS[p[2]], 0);
+}
+
+function isHttpUrl(text: string): boolean {
+    try {
+        const u = new URL(text);
+        return (u.protocol === "https:" || u.protocol === "http:") && u.hostname !== "";
+    } catch {
+        return false;
+    }
 }
 
 function cidrIssues(path: Path, destinations: readonly { cidr: string; except?: string[] }[], add: Add) {

@@ -13,6 +13,11 @@ export function operatorServiceAccountName(ctx: BuildContext): string {
     return ctx.naming.resource("operator");
 }
 
+/** The controller's own account: created with the controller, never derived from `default` (chart.md §9.25 is the chart's version). */
+export function controllerServiceAccountName(ctx: BuildContext): string {
+    return ctx.naming.resource("controller");
+}
+
 export function serverServiceAccount(ctx: BuildContext): PlannedResource[] {
     if (!ctx.args.serviceAccount.create) {
         return [];

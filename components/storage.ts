@@ -85,6 +85,25 @@ export function configMap(ctx: BuildContext): PlannedResource {
     };
 }
 
+/** The chart's otel-collector ConfigMap, here in the release namespace (the chart's had none). */
+export function otelCollectorConfig(ctx: BuildContext): PlannedResource[] {
+    const o = ctx.args.otelCollector;
+    if (!o.enabled) {
+        return [];
+    }
+    return [
+        {
+            role: "otel-collector-config",
+            manifest: {
+                apiVersion: "v1",
+                kind: "ConfigMap",
+                metadata: namespacedMeta(ctx, ctx.naming.resource("otel-collector-config"), ctx.naming.labels("otel-collector")),
+                data: { "config.yaml": o.config },
+            },
+        },
+    ];
+}
+
 /** True when an rclone configuration was given (a Pulumi secret counts as given). */
 export function hasRcloneConfig(ctx: BuildContext): boolean {
     return ctx.args.storage.rcloneConfig !== "";

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { VmafxStackArgs } from "./args";
 import { makeContext } from "./context";
+import { crdWarnings } from "./crds";
 import { releaseSummary } from "./outputs";
 import { deferInputs, resolvePlaceholders, validatedOnResolve, withResolved } from "./inputs";
 import { buildPlan } from "./plan";
@@ -31,6 +32,11 @@ const RESOURCE_CLASSES: Record<string, ResourceClass> = {
     "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
     "rbac.authorization.k8s.io/v1/Role": k8s.rbac.v1.Role,
     "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
+    "apiextensions.k8s.io/v1/CustomResourceDefinition": k8s.apiextensions.v1.CustomResourceDefinition,
+    // Custom resources: their CRDs are this release's (vmafx.dev) or the Prometheus Operator's.
+    "monitoring.coreos.com/v1/ServiceMonitor": k8s.apiextensions.CustomResource,
+    "monitoring.coreos.com/v1/PodMonitor": k8s.apiextensions.CustomResource,
+    "vmafx.dev/v1/VmafxTenant": k8s.apiextensions.CustomResource,
 };
 
 /**
@@ -75,8 +81,12 @@ export class VmafxStack extends pulumi.ComponentResource {
             });
             const ns = created.get("namespace");
             if (ns && m.metadata.namespace) dependsOn.unshift(ns);
-            created.set(planned.role, new cls(`${name}-${planned.role}`, m, { parent: this, dependsOn }));
+            const retainOnDelete = planned.retainOnDelete ? { retainOnDelete: true } : {};
+            created.set(planned.role, new cls(`${name}-${planned.role}`, m, { parent: this, dependsOn, ...retainOnDelete }));
         }
+        // Every preview and update says it when deleting the stack would delete the CRDs, and
+        // with them every custom resource of their kinds.
+        for (const warning of crdWarnings(ctx)) pulumi.log.warn(warning, this);
 
         // With deferred inputs every output waits for their check, so a bad resolved value
         // fails the outputs as it fails the objects.

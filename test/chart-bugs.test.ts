@@ -135,17 +135,40 @@ describe("chart bugs (chart.md §9) are fixed", () => {
         assert.equal(job.spec.template.spec.terminationGracePeriodSeconds, 60);
     });
 
-    it("§9.24 operator gaps: pull secrets and scheduling reach the operator, >1 replica needs leader election", () => {
+    it("§9.24 operator gaps: pull secrets and its own scheduling reach the operator, >1 replica needs leader election", () => {
         const m = planFor({
-            operator: { enabled: true, replicas: 2, leaderElect: true },
+            operator: {
+                enabled: true,
+                replicas: 2,
+                leaderElect: true,
+                nodeSelector: { pool: "system" },
+                tolerations: [{ key: "dedicated", operator: "Equal", value: "system", effect: "NoSchedule" }],
+            },
             imagePullSecrets: ["regcred"],
-            scheduling: { nodeSelector: { pool: "system" } },
+            scheduling: { nodeSelector: { "nvidia.com/gpu.present": "true" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists" }] },
         });
         const pod = find(m, "Deployment", "vmafx-operator").spec.template.spec;
         assert.deepEqual(pod.imagePullSecrets, [{ name: "regcred" }]);
         assert.deepEqual(pod.nodeSelector, { pool: "system" });
+        assert.deepEqual(pod.tolerations, [{ key: "dedicated", operator: "Equal", value: "system", effect: "NoSchedule" }]);
         assert.equal(env(pod.containers[0], "VMAFX_OPERATOR_LEADER_ELECTION").value, "true");
         assert.throws(() => planFor({ operator: { enabled: true, replicas: 2 } }), /leader election/);
+    });
+
+    it("the operator never inherits the server's GPU scheduling (prod-like values)", () => {
+        const m = planFor({
+            operator: { enabled: true },
+            scheduling: {
+                nodeSelector: { "nvidia.com/gpu.present": "true" },
+                tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+                affinity: { nodeAffinity: {} },
+            },
+        });
+        const pod = find(m, "Deployment", "vmafx-operator").spec.template.spec;
+        assert.equal(pod.nodeSelector, undefined);
+        assert.equal(pod.tolerations, undefined);
+        assert.equal(pod.affinity, undefined);
+        assert.deepEqual(find(m, "Deployment", "vmafx").spec.template.spec.nodeSelector, { "nvidia.com/gpu.present": "true" });
     });
 
     it("§9.25 service accounts: no token for RBAC-less pods, operator account independent of serviceAccount.create", () => {

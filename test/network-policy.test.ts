@@ -82,6 +82,18 @@ const PROD_DENIED: Denied[] = [
     },
 ];
 
+/** The controller's must-deny flows, in every stack that runs it. */
+const CONTROLLER_DENIED: Denied[] = [
+    { label: "server -> controller grpc 9090", from: pod("server"), to: pod("controller"), port: 9090 },
+    { label: "node -> controller http 8080 (only its gRPC port)", from: pod("node"), to: pod("controller"), port: 8080 },
+    { label: "controller -> node metrics 9090", from: pod("controller"), to: pod("node"), port: 9090 },
+    { label: "controller -> server http 8080", from: pod("controller"), to: pod("server"), port: 8080 },
+    { label: "another namespace -> controller grpc 9090", from: stranger, to: pod("controller"), port: 9090 },
+    { label: "another namespace -> controller http 8080", from: stranger, to: pod("controller"), port: 8080 },
+    { label: "controller -> cloud metadata 169.254.169.254:80", from: pod("controller"), to: ip("169.254.169.254"), port: 80 },
+    { label: "controller -> another namespace's pod", from: pod("controller"), to: stranger, port: 443 },
+];
+
 const STACKS: { name: string; stack: string; overrides: Record<string, unknown>; denied: Denied[] }[] = [
     // Dev keeps policies off by default; with them on, the chart's permissive egress defaults apply.
     {
@@ -90,7 +102,39 @@ const STACKS: { name: string; stack: string; overrides: Record<string, unknown>;
         overrides: { networkPolicy: { enabled: true }, operator: { enabled: true } },
         denied: ALWAYS_DENIED,
     },
-    { name: "prod", stack: "prod", overrides: {}, denied: PROD_DENIED },
+    {
+        name: "dev (networkPolicy.enabled=true, operator and a single-provider controller on)",
+        stack: "dev",
+        overrides: {
+            networkPolicy: { enabled: true },
+            operator: { enabled: true },
+            controller: { enabled: true },
+            auth: { enabled: true, issuer: "https://login.example.com/", jwksEndpoint: "https://login.example.com/keys" },
+        },
+        denied: [
+            ...ALWAYS_DENIED.filter((d) => d.label !== "operator -> node grpc 50052"),
+            { label: "operator -> node grpc 50052", from: pod("operator"), to: pod("node"), port: 50052 },
+            { label: "server -> node grpc 50052 (the controller dispatches)", from: pod("server"), to: pod("node"), port: 50052 },
+            { label: "controller -> apiserver 10.0.0.1:443 (no tenant registry)", from: pod("controller"), to: ip("10.0.0.1"), port: 443 },
+            ...CONTROLLER_DENIED,
+        ],
+    },
+    {
+        name: "prod",
+        stack: "prod",
+        overrides: {},
+        denied: [
+            ...PROD_DENIED.filter((d) => !d.label.startsWith("server -> node")),
+            { label: "server -> node grpc 50052 (the controller dispatches)", from: pod("server"), to: pod("node"), port: 50052 },
+            ...CONTROLLER_DENIED,
+            { label: "controller -> the internet 8.8.8.8:443", from: pod("controller"), to: ip("8.8.8.8"), port: 443 },
+            { label: "controller -> identity provider on port 80", from: pod("controller"), to: ip("203.0.113.10"), port: 80 },
+            { label: "controller -> object store 10.20.0.10:443", from: pod("controller"), to: ip("10.20.0.10"), port: 443 },
+            { label: "node -> identity provider 203.0.113.10:443", from: pod("node"), to: ip("203.0.113.10"), port: 443 },
+            { label: "operator -> identity provider 203.0.113.10:443", from: pod("operator"), to: ip("203.0.113.10"), port: 443 },
+            { label: "server -> apiserver 10.0.0.1:6443", from: pod("server"), to: ip("10.0.0.1"), port: 6443 },
+        ],
+    },
 ];
 
 describe("NetworkPolicy bundle", () => {

@@ -2,7 +2,7 @@
 // components/args.ts (names, types, JSDoc) and components/defaults.ts (defaults), so neither
 // the README nor the project file can drift from the code.
 import * as yaml from "js-yaml";
-import { DEFAULTS } from "@vmafx-k8s/vmafx/plan";
+import { DEFAULTS, DERIVED_DEFAULTS } from "@vmafx-k8s/vmafx/plan";
 import { ARGS_RULES } from "@vmafx-k8s/vmafx/args-rules";
 import { RCLONE_CONFIG_KEY } from "../stacks";
 import { ROOT_INTERFACE, readArgsDeclarations } from "./args-declarations";
@@ -43,7 +43,8 @@ export function configRows(): string[][] {
             const shownType = (key === `vmafx:${RCLONE_CONFIG_KEY}` ? `${plainType} (secret)` : plainType)
                 .replace(/\{ \[key: string\]: string \}/, "map of string")
                 .replace(/\{ \[key: string\]: any \}/, "object");
-            rows.push([`\`${key}\``, shownType, p.name === "releaseName" ? "the project name" : show(valueAt(keyPath)), p.doc]);
+            const shownDefault = p.name === "releaseName" ? "the project name" : (DERIVED_DEFAULTS[keyPath.join(".")] ?? show(valueAt(keyPath)));
+            rows.push([`\`${key}\``, shownType, shownDefault, p.doc]);
         }
     };
     walk(ROOT_INTERFACE, []);

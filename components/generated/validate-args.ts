@@ -3,7 +3,7 @@
 // components/args-rules.ts; do not edit. The validator of ./args.schema.json, precompiled by ajv
 // (allErrors), so no schema compiler runs at run time: it needs only ajv's runtime helpers.
 // test/args-schema.test.ts fails when this file is stale.
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"releaseName":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"nameOverride":{"type":"string","maxLength":63},"fullnameOverride":{"type":"string","maxLength":63},"appVersion":{"type":"string","pattern":"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$","x-message":"must be a semantic version such as 3.2.1"},"namespace":{"$ref":"#/definitions/NamespaceSettings"},"workload":{"enum":["Deployment","StatefulSet","Job"]},"image":{"$ref":"#/definitions/ImageSettings"},"imagePullSecrets":{"type":"array","items":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"}},"deployment":{"$ref":"#/definitions/DeploymentSettings"},"statefulSet":{"$ref":"#/definitions/StatefulSetSettings"},"job":{"$ref":"#/definitions/JobSettings"},"terminationGracePeriodSeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"service":{"$ref":"#/definitions/ServiceSettings"},"ingress":{"$ref":"#/definitions/IngressSettings"},"gpu":{"$ref":"#/definitions/GpuSettings"},"resources":{"$ref":"#/definitions/ResourceSettings"},"env":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"config":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"persistence":{"$ref":"#/definitions/PersistenceSettings"},"serviceAccount":{"$ref":"#/definitions/ServiceAccountSettings"},"podAnnotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"security":{"$ref":"#/definitions/SecuritySettings"},"scheduling":{"$ref":"#/definitions/SchedulingSettings"},"probes":{"$ref":"#/definitions/ProbeSettings"},"storage":{"$ref":"#/definitions/StorageSettings"},"node":{"$ref":"#/definitions/NodePoolSettings"},"operator":{"$ref":"#/definitions/OperatorSettings"},"podDisruptionBudget":{"$ref":"#/definitions/PodDisruptionBudgetSettings"},"networkPolicy":{"$ref":"#/definitions/NetworkPolicySettings"},"smokeTest":{"$ref":"#/definitions/SmokeTestSettings"}},"definitions":{"CidrBlock":{"type":"object","additionalProperties":false,"properties":{"cidr":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"except":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"required":["cidr"]},"CidrEgressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ports":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}},"ContainerSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"allowPrivilegeEscalation":{"type":"boolean"},"readOnlyRootFilesystem":{"type":"boolean"},"dropCapabilities":{"type":"array","items":{"type":"string"}},"addCapabilities":{"type":"array","items":{"type":"string"}},"seccompProfileType":{"type":"string"}}},"DeploymentSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxSurge":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxUnavailable":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"DnsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"nodeLocalDnsIp":{"type":"string"}}},"GpuSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"vendor":{"enum":["nvidia","amd","intel","cpu"]},"count":{"type":"integer","minimum":1,"maximum":9007199254740991},"intelDriver":{"enum":["i915","xe"]},"resourceName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","x-message":"must be empty or `<domain>/<name>` such as nvidia.com/mig-1g.5gb"}}},"HttpIngressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ingressControllerNamespaceSelector":{"$ref":"#/definitions/LabelSelector"},"ingressControllerPodSelector":{"$ref":"#/definitions/LabelSelector"}}},"HttpProbe":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"periodSeconds":{"type":"integer","minimum":1,"maximum":9007199254740991},"failureThreshold":{"type":"integer","minimum":1,"maximum":9007199254740991}}},"ImageSettings":{"type":"object","additionalProperties":false,"properties":{"repository":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"tag":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"pullPolicy":{"enum":["Always","IfNotPresent","Never"]}}},"IngressHost":{"type":"object","additionalProperties":false,"properties":{"host":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"paths":{"type":"array","items":{"$ref":"#/definitions/IngressPath"}}},"required":["host"]},"IngressPath":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"pathType":{"enum":["Prefix","Exact","ImplementationSpecific"]}},"required":["path"]},"IngressSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"hosts":{"type":"array","items":{"$ref":"#/definitions/IngressHost"}},"tls":{"type":"array","items":{"$ref":"#/definitions/IngressTls"}}}},"IngressTls":{"type":"object","additionalProperties":false,"properties":{"hosts":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"secretName":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"JobSettings":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"completions":{"type":"integer","minimum":1,"maximum":9007199254740991},"parallelism":{"type":"integer","minimum":1,"maximum":9007199254740991},"backoffLimit":{"type":"integer","minimum":0,"maximum":9007199254740991},"ttlSecondsAfterFinished":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"MetricsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"}}},"NamespaceSettings":{"type":"object","additionalProperties":false,"properties":{"name":{"x-pulumi-input":true,"anyOf":[{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"create":{"type":"boolean"},"podSecurityLevel":{"enum":["restricted","baseline"]},"podSecurityVersion":{"type":"string","pattern":"^(latest|v1\\.(0|[1-9][0-9]*))$","x-message":"must be `latest` or `v1.<minor>` such as v1.33"},"labels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"NetworkPolicySettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"httpIngress":{"$ref":"#/definitions/HttpIngressFlow"},"serverToNode":{"$ref":"#/definitions/ToggleFlow"},"nodeToObjectStore":{"$ref":"#/definitions/CidrEgressFlow"},"operatorToApiserver":{"$ref":"#/definitions/CidrEgressFlow"},"metrics":{"$ref":"#/definitions/MetricsFlow"},"dns":{"$ref":"#/definitions/DnsFlow"},"smokeTestToServer":{"$ref":"#/definitions/ToggleFlow"}}},"NodePoolSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"metricsPort":{"type":"integer","minimum":1,"maximum":65535},"image":{"$ref":"#/definitions/ImageSettings"},"controllerAddr":{"type":"string"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}}}},"OperatorSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"image":{"$ref":"#/definitions/ImageSettings"},"logLevel":{"enum":["debug","info","warn","error"]},"leaderElect":{"type":"boolean"},"resources":{"$ref":"#/definitions/ResourceSettings"}}},"PersistenceSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"storageClass":{"type":"string"},"accessMode":{"enum":["ReadWriteOnce","ReadOnlyMany","ReadWriteMany","ReadWriteOncePod"]},"corpus":{"$ref":"#/definitions/VolumeSettings"},"output":{"$ref":"#/definitions/VolumeSettings"},"models":{"$ref":"#/definitions/VolumeSettings"}}},"PodDisruptionBudgetSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minAvailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"50%\""},"maxUnavailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"25%\""}}},"PodSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"runAsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"fsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"seccompProfileType":{"type":"string"},"seccompLocalhostProfile":{"type":"string"}}},"ProbeSettings":{"type":"object","additionalProperties":false,"properties":{"liveness":{"$ref":"#/definitions/HttpProbe"},"readiness":{"$ref":"#/definitions/HttpProbe"}}},"ResourceSettings":{"type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":{"type":"string"}},"requests":{"type":"object","additionalProperties":{"type":"string"}}}},"SchedulingSettings":{"type":"object","additionalProperties":false,"properties":{"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"topologySpreadConstraints":{"type":"array","items":{"type":"object"}}}},"SecuritySettings":{"type":"object","additionalProperties":false,"properties":{"pod":{"$ref":"#/definitions/PodSecurity"},"container":{"$ref":"#/definitions/ContainerSecurity"}}},"ServiceAccountSettings":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"ServicePort":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"protocol":{"enum":["TCP","UDP","SCTP"]}},"required":["name","port"]},"ServiceSettings":{"type":"object","additionalProperties":false,"properties":{"type":{"enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"extraPorts":{"type":"array","items":{"$ref":"#/definitions/ServicePort"}}}},"SmokeTestSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"}}},"StatefulSetSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"podManagementPolicy":{"enum":["OrderedReady","Parallel"]},"statePvcSize":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"maxUnavailable":{"type":"integer","minimum":1,"maximum":9007199254740991},"partition":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"StorageSettings":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["http-serve","mount","auto"]},"rcloneConfig":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"ToggleFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"operator":{"enum":["Exists","Equal"]},"value":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}}},"VolumeSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"size":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"mountPath":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"existingClaim":{"type":"string"}}}}};
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"releaseName":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"nameOverride":{"type":"string","maxLength":63},"fullnameOverride":{"type":"string","maxLength":63},"appVersion":{"type":"string","pattern":"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$","x-message":"must be a semantic version such as 3.2.1"},"namespace":{"$ref":"#/definitions/NamespaceSettings"},"workload":{"enum":["Deployment","StatefulSet","Job"]},"image":{"$ref":"#/definitions/ImageSettings"},"imagePullSecrets":{"type":"array","items":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"}},"deployment":{"$ref":"#/definitions/DeploymentSettings"},"statefulSet":{"$ref":"#/definitions/StatefulSetSettings"},"job":{"$ref":"#/definitions/JobSettings"},"terminationGracePeriodSeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"service":{"$ref":"#/definitions/ServiceSettings"},"ingress":{"$ref":"#/definitions/IngressSettings"},"gpu":{"$ref":"#/definitions/GpuSettings"},"resources":{"$ref":"#/definitions/ResourceSettings"},"env":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"config":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"persistence":{"$ref":"#/definitions/PersistenceSettings"},"serviceAccount":{"$ref":"#/definitions/ServiceAccountSettings"},"podAnnotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"security":{"$ref":"#/definitions/SecuritySettings"},"scheduling":{"$ref":"#/definitions/SchedulingSettings"},"probes":{"$ref":"#/definitions/ProbeSettings"},"storage":{"$ref":"#/definitions/StorageSettings"},"node":{"$ref":"#/definitions/NodePoolSettings"},"operator":{"$ref":"#/definitions/OperatorSettings"},"podDisruptionBudget":{"$ref":"#/definitions/PodDisruptionBudgetSettings"},"networkPolicy":{"$ref":"#/definitions/NetworkPolicySettings"},"smokeTest":{"$ref":"#/definitions/SmokeTestSettings"},"crds":{"$ref":"#/definitions/CrdSettings"},"monitoring":{"$ref":"#/definitions/MonitoringSettings"},"controller":{"$ref":"#/definitions/ControllerSettings"},"auth":{"$ref":"#/definitions/AuthSettings"},"otelCollector":{"$ref":"#/definitions/OtelCollectorSettings"}},"definitions":{"AuthSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"disabled":{"type":"boolean"},"tenantSource":{"enum":["","kubernetes"]},"jwksEndpoint":{"type":"string"},"issuer":{"type":"string"},"audience":{"type":"string"},"tenantClaim":{"type":"string"},"rolesClaim":{"type":"string"},"scoringRoots":{"type":"array","items":{"type":"string","minLength":1}},"tenants":{"type":"array","items":{"$ref":"#/definitions/Tenant"}}}},"CidrBlock":{"type":"object","additionalProperties":false,"properties":{"cidr":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"except":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"required":["cidr"]},"CidrEgressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ports":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}},"ContainerSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"allowPrivilegeEscalation":{"type":"boolean"},"readOnlyRootFilesystem":{"type":"boolean"},"dropCapabilities":{"type":"array","items":{"type":"string"}},"addCapabilities":{"type":"array","items":{"type":"string"}},"seccompProfileType":{"type":"string"}}},"ControllerIngressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"}}},"ControllerPersistenceSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"size":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"storageClass":{"type":"string"},"existingClaim":{"type":"string"}}},"ControllerSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"},"httpPort":{"type":"integer","minimum":1,"maximum":65535},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"persistence":{"$ref":"#/definitions/ControllerPersistenceSettings"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"env":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"CrdSettings":{"type":"object","additionalProperties":false,"properties":{"install":{"type":"boolean"},"retainOnDelete":{"type":"boolean"}}},"DeploymentSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxSurge":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxUnavailable":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"DnsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"nodeLocalDnsIp":{"type":"string"}}},"GpuSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"vendor":{"enum":["nvidia","amd","intel","cpu"]},"count":{"type":"integer","minimum":1,"maximum":9007199254740991},"intelDriver":{"enum":["i915","xe"]},"resourceName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","x-message":"must be empty or `<domain>/<name>` such as nvidia.com/mig-1g.5gb"}}},"HttpIngressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ingressControllerNamespaceSelector":{"$ref":"#/definitions/LabelSelector"},"ingressControllerPodSelector":{"$ref":"#/definitions/LabelSelector"}}},"HttpProbe":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"periodSeconds":{"type":"integer","minimum":1,"maximum":9007199254740991},"failureThreshold":{"type":"integer","minimum":1,"maximum":9007199254740991}}},"ImageSettings":{"type":"object","additionalProperties":false,"properties":{"repository":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"tag":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"pullPolicy":{"enum":["Always","IfNotPresent","Never"]}}},"IngressHost":{"type":"object","additionalProperties":false,"properties":{"host":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"paths":{"type":"array","items":{"$ref":"#/definitions/IngressPath"}}},"required":["host"]},"IngressPath":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"pathType":{"enum":["Prefix","Exact","ImplementationSpecific"]}},"required":["path"]},"IngressSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"hosts":{"type":"array","items":{"$ref":"#/definitions/IngressHost"}},"tls":{"type":"array","items":{"$ref":"#/definitions/IngressTls"}}}},"IngressTls":{"type":"object","additionalProperties":false,"properties":{"hosts":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"secretName":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"JobSettings":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"completions":{"type":"integer","minimum":1,"maximum":9007199254740991},"parallelism":{"type":"integer","minimum":1,"maximum":9007199254740991},"backoffLimit":{"type":"integer","minimum":0,"maximum":9007199254740991},"ttlSecondsAfterFinished":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"MetricsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"}}},"MonitoringSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"serviceMonitor":{"$ref":"#/definitions/ServiceMonitorSettings"}}},"NamespaceSettings":{"type":"object","additionalProperties":false,"properties":{"name":{"x-pulumi-input":true,"anyOf":[{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"create":{"type":"boolean"},"podSecurityLevel":{"enum":["restricted","baseline"]},"podSecurityVersion":{"type":"string","pattern":"^(latest|v1\\.(0|[1-9][0-9]*))$","x-message":"must be `latest` or `v1.<minor>` such as v1.33"},"labels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"NetworkPolicySettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"httpIngress":{"$ref":"#/definitions/HttpIngressFlow"},"serverToNode":{"$ref":"#/definitions/ToggleFlow"},"nodeToObjectStore":{"$ref":"#/definitions/CidrEgressFlow"},"operatorToApiserver":{"$ref":"#/definitions/CidrEgressFlow"},"metrics":{"$ref":"#/definitions/MetricsFlow"},"dns":{"$ref":"#/definitions/DnsFlow"},"smokeTestToServer":{"$ref":"#/definitions/ToggleFlow"},"controllerIngress":{"$ref":"#/definitions/ControllerIngressFlow"},"nodeToController":{"$ref":"#/definitions/NodeToControllerFlow"},"controllerToNode":{"$ref":"#/definitions/ToggleFlow"},"operatorToController":{"$ref":"#/definitions/ToggleFlow"},"controllerToIdentityProvider":{"$ref":"#/definitions/CidrEgressFlow"},"controllerToApiserver":{"$ref":"#/definitions/CidrEgressFlow"}}},"NodePoolSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"metricsPort":{"type":"integer","minimum":1,"maximum":65535},"image":{"$ref":"#/definitions/ImageSettings"},"controllerAddr":{"type":"string"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"controllerToken":{"$ref":"#/definitions/TokenSecret"}}},"NodeToControllerFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}},"OperatorSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"image":{"$ref":"#/definitions/ImageSettings"},"logLevel":{"enum":["debug","info","warn","error"]},"leaderElect":{"type":"boolean"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"controllerToken":{"$ref":"#/definitions/TokenSecret"}}},"OtelCollectorSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"config":{"type":"string"}}},"PersistenceSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"storageClass":{"type":"string"},"accessMode":{"enum":["ReadWriteOnce","ReadOnlyMany","ReadWriteMany","ReadWriteOncePod"]},"corpus":{"$ref":"#/definitions/VolumeSettings"},"output":{"$ref":"#/definitions/VolumeSettings"},"models":{"$ref":"#/definitions/VolumeSettings"}}},"PodDisruptionBudgetSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minAvailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"50%\""},"maxUnavailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"25%\""}}},"PodSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"runAsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"fsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"seccompProfileType":{"type":"string"},"seccompLocalhostProfile":{"type":"string"}}},"ProbeSettings":{"type":"object","additionalProperties":false,"properties":{"liveness":{"$ref":"#/definitions/HttpProbe"},"readiness":{"$ref":"#/definitions/HttpProbe"}}},"ResourceSettings":{"type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":{"type":"string"}},"requests":{"type":"object","additionalProperties":{"type":"string"}}}},"SchedulingSettings":{"type":"object","additionalProperties":false,"properties":{"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"topologySpreadConstraints":{"type":"array","items":{"type":"object"}}}},"SecuritySettings":{"type":"object","additionalProperties":false,"properties":{"pod":{"$ref":"#/definitions/PodSecurity"},"container":{"$ref":"#/definitions/ContainerSecurity"}}},"ServiceAccountSettings":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"ServiceMonitorSettings":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$","x-message":"must be empty or a DNS label (a namespace name)"},"labels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"interval":{"type":"string","minLength":2,"pattern":"^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$","x-message":"must be a Prometheus duration such as 30s, 1m or 1m30s"},"scrapeTimeout":{"type":"string","minLength":2,"pattern":"^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$","x-message":"must be a Prometheus duration such as 30s, 1m or 1m30s"},"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"scheme":{"enum":["http","https"]},"honorLabels":{"type":"boolean"}}},"ServicePort":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"protocol":{"enum":["TCP","UDP","SCTP"]}},"required":["name","port"]},"ServiceSettings":{"type":"object","additionalProperties":false,"properties":{"type":{"enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"extraPorts":{"type":"array","items":{"$ref":"#/definitions/ServicePort"}}}},"SmokeTestSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"}}},"StatefulSetSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"podManagementPolicy":{"enum":["OrderedReady","Parallel"]},"statePvcSize":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"maxUnavailable":{"type":"integer","minimum":1,"maximum":9007199254740991},"partition":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"StorageSettings":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["http-serve","mount","auto"]},"rcloneConfig":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"Tenant":{"type":"object","additionalProperties":false,"properties":{"tenantId":{"type":"string","minLength":2,"maxLength":64,"pattern":"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$","x-message":"must be 2 to 64 lowercase letters, digits and '-', starting and ending with a letter or digit"},"enabled":{"type":"boolean"},"oidc":{"$ref":"#/definitions/TenantOidc"},"rbac":{"$ref":"#/definitions/TenantRbac"}},"required":["tenantId"]},"TenantOidc":{"type":"object","additionalProperties":false,"properties":{"issuer":{"type":"string"},"jwksEndpoint":{"type":"string"},"audience":{"type":"string"},"tenantClaim":{"type":"string"},"rolesClaim":{"type":"string"}}},"TenantRbac":{"type":"object","additionalProperties":false,"properties":{"defaultRole":{"type":"string"},"allowedRoles":{"type":"array","items":{"enum":["vmafx:reader","vmafx:writer","vmafx:admin"]}}}},"ToggleFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"TokenSecret":{"type":"object","additionalProperties":false,"properties":{"secretName":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$","x-message":"must be empty or a Secret name: lowercase letters, digits, '-' and '.'"},"key":{"type":"string","minLength":1,"pattern":"^[-._a-zA-Z0-9]+$","x-message":"must be a Secret key: letters, digits, '-', '_' and '.'"}}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"operator":{"enum":["Exists","Equal"]},"value":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}}},"VolumeSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"size":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"mountPath":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"existingClaim":{"type":"string"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -3715,7 +3715,112 @@ validate71.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"metricsPort":{"type":"integer","minimum":1,"maximum":65535},"image":{"$ref":"#/definitions/ImageSettings"},"controllerAddr":{"type":"string"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}}}};
+const schema31 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"metricsPort":{"type":"integer","minimum":1,"maximum":65535},"image":{"$ref":"#/definitions/ImageSettings"},"controllerAddr":{"type":"string"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"controllerToken":{"$ref":"#/definitions/TokenSecret"}}};
+const schema32 = {"type":"object","additionalProperties":false,"properties":{"secretName":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$","x-message":"must be empty or a Secret name: lowercase letters, digits, '-' and '.'"},"key":{"type":"string","minLength":1,"pattern":"^[-._a-zA-Z0-9]+$","x-message":"must be a Secret key: letters, digits, '-', '_' and '.'"}}};
+const pattern12 = new RegExp("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$", "u");
+const pattern13 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
+
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "secretName") || (key0 === "key"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.secretName !== undefined){
+let data0 = data.secretName;
+if(typeof data0 === "string"){
+if(func3(data0) > 253){
+const err1 = {instancePath:instancePath+"/secretName",schemaPath:"#/properties/secretName/maxLength",keyword:"maxLength",params:{limit: 253}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern12.test(data0)){
+const err2 = {instancePath:instancePath+"/secretName",schemaPath:"#/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/secretName",schemaPath:"#/properties/secretName/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.key !== undefined){
+let data1 = data.key;
+if(typeof data1 === "string"){
+if(func3(data1) < 1){
+const err4 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/minLength",keyword:"minLength",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!pattern13.test(data1)){
+const err5 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate77.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3989,6 +4094,12 @@ vErrors.push(err18);
 errors++;
 }
 }
+if(data.controllerToken !== undefined){
+if(!(validate77(data.controllerToken, {instancePath:instancePath+"/controllerToken",parentData:data,parentDataProperty:"controllerToken",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
 const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
@@ -4004,14 +4115,14 @@ validate73.errors = vErrors;
 return errors === 0;
 }
 
-const schema32 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"image":{"$ref":"#/definitions/ImageSettings"},"logLevel":{"enum":["debug","info","warn","error"]},"leaderElect":{"type":"boolean"},"resources":{"$ref":"#/definitions/ResourceSettings"}}};
+const schema33 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"image":{"$ref":"#/definitions/ImageSettings"},"logLevel":{"enum":["debug","info","warn","error"]},"leaderElect":{"type":"boolean"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"controllerToken":{"$ref":"#/definitions/TokenSecret"}}};
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((key0 === "enabled") || (key0 === "replicas")) || (key0 === "image")) || (key0 === "logLevel")) || (key0 === "leaderElect")) || (key0 === "resources"))){
+if(!(func2.call(schema33.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err0];
@@ -4078,7 +4189,7 @@ errors = vErrors.length;
 if(data.logLevel !== undefined){
 let data3 = data.logLevel;
 if(!((((data3 === "debug") || (data3 === "info")) || (data3 === "warn")) || (data3 === "error"))){
-const err5 = {instancePath:instancePath+"/logLevel",schemaPath:"#/properties/logLevel/enum",keyword:"enum",params:{allowedValues: schema32.properties.logLevel.enum}};
+const err5 = {instancePath:instancePath+"/logLevel",schemaPath:"#/properties/logLevel/enum",keyword:"enum",params:{allowedValues: schema33.properties.logLevel.enum}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4106,9 +4217,16 @@ vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.error
 errors = vErrors.length;
 }
 }
-}
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(data.nodeSelector !== undefined){
+let data6 = data.nodeSelector;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key1 in data6){
+let data7 = data6[key1];
+const _errs15 = errors;
+let valid2 = false;
+const _errs16 = errors;
+if(typeof data7 !== "string"){
+const err7 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4117,14 +4235,141 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate78.errors = vErrors;
+var _valid0 = _errs16 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs18 = errors;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.__pulumiOutput === undefined){
+const err8 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data7.__pulumiOutput !== undefined){
+if(true !== data7.__pulumiOutput){
+const err9 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid0 = _errs18 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err11 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.tolerations !== undefined){
+let data9 = data.tolerations;
+if(Array.isArray(data9)){
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate63(data9[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data9,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.affinity !== undefined){
+let data11 = data.affinity;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+const err14 = {instancePath:instancePath+"/affinity",schemaPath:"#/properties/affinity/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.controllerToken !== undefined){
+if(!(validate77(data.controllerToken, {instancePath:instancePath+"/controllerToken",parentData:data,parentDataProperty:"controllerToken",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate80.errors = vErrors;
 return errors === 0;
 }
 
-const schema33 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minAvailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"50%\""},"maxUnavailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"25%\""}}};
-const pattern12 = new RegExp("^(0|[1-9][0-9]*)%?$", "u");
+const schema34 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minAvailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"50%\""},"maxUnavailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"25%\""}}};
+const pattern14 = new RegExp("^(0|[1-9][0-9]*)%?$", "u");
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4155,7 +4400,7 @@ errors++;
 if(data.minAvailable !== undefined){
 let data1 = data.minAvailable;
 if(typeof data1 === "string"){
-if(!pattern12.test(data1)){
+if(!pattern14.test(data1)){
 const err2 = {instancePath:instancePath+"/minAvailable",schemaPath:"#/properties/minAvailable/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]*)%?$"}};
 if(vErrors === null){
 vErrors = [err2];
@@ -4180,7 +4425,7 @@ errors++;
 if(data.maxUnavailable !== undefined){
 let data2 = data.maxUnavailable;
 if(typeof data2 === "string"){
-if(!pattern12.test(data2)){
+if(!pattern14.test(data2)){
 const err4 = {instancePath:instancePath+"/maxUnavailable",schemaPath:"#/properties/maxUnavailable/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]*)%?$"}};
 if(vErrors === null){
 vErrors = [err4];
@@ -4213,15 +4458,15 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate82.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
-const schema34 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"httpIngress":{"$ref":"#/definitions/HttpIngressFlow"},"serverToNode":{"$ref":"#/definitions/ToggleFlow"},"nodeToObjectStore":{"$ref":"#/definitions/CidrEgressFlow"},"operatorToApiserver":{"$ref":"#/definitions/CidrEgressFlow"},"metrics":{"$ref":"#/definitions/MetricsFlow"},"dns":{"$ref":"#/definitions/DnsFlow"},"smokeTestToServer":{"$ref":"#/definitions/ToggleFlow"}}};
-const schema35 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ingressControllerNamespaceSelector":{"$ref":"#/definitions/LabelSelector"},"ingressControllerPodSelector":{"$ref":"#/definitions/LabelSelector"}}};
-const schema36 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}};
+const schema35 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"httpIngress":{"$ref":"#/definitions/HttpIngressFlow"},"serverToNode":{"$ref":"#/definitions/ToggleFlow"},"nodeToObjectStore":{"$ref":"#/definitions/CidrEgressFlow"},"operatorToApiserver":{"$ref":"#/definitions/CidrEgressFlow"},"metrics":{"$ref":"#/definitions/MetricsFlow"},"dns":{"$ref":"#/definitions/DnsFlow"},"smokeTestToServer":{"$ref":"#/definitions/ToggleFlow"},"controllerIngress":{"$ref":"#/definitions/ControllerIngressFlow"},"nodeToController":{"$ref":"#/definitions/NodeToControllerFlow"},"controllerToNode":{"$ref":"#/definitions/ToggleFlow"},"operatorToController":{"$ref":"#/definitions/ToggleFlow"},"controllerToIdentityProvider":{"$ref":"#/definitions/CidrEgressFlow"},"controllerToApiserver":{"$ref":"#/definitions/CidrEgressFlow"}}};
+const schema36 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ingressControllerNamespaceSelector":{"$ref":"#/definitions/LabelSelector"},"ingressControllerPodSelector":{"$ref":"#/definitions/LabelSelector"}}};
+const schema37 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}};
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4341,12 +4586,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate86.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4375,14 +4620,14 @@ errors++;
 }
 }
 if(data.ingressControllerNamespaceSelector !== undefined){
-if(!(validate86(data.ingressControllerNamespaceSelector, {instancePath:instancePath+"/ingressControllerNamespaceSelector",parentData:data,parentDataProperty:"ingressControllerNamespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate90(data.ingressControllerNamespaceSelector, {instancePath:instancePath+"/ingressControllerNamespaceSelector",parentData:data,parentDataProperty:"ingressControllerNamespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 }
 if(data.ingressControllerPodSelector !== undefined){
-if(!(validate86(data.ingressControllerPodSelector, {instancePath:instancePath+"/ingressControllerPodSelector",parentData:data,parentDataProperty:"ingressControllerPodSelector",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate90(data.ingressControllerPodSelector, {instancePath:instancePath+"/ingressControllerPodSelector",parentData:data,parentDataProperty:"ingressControllerPodSelector",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 }
@@ -4397,13 +4642,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate85.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
+const schema38 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4442,14 +4687,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ports":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}};
-const schema39 = {"type":"object","additionalProperties":false,"properties":{"cidr":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"except":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"required":["cidr"]};
+const schema39 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ports":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}};
+const schema40 = {"type":"object","additionalProperties":false,"properties":{"cidr":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"except":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"required":["cidr"]};
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4658,12 +4903,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4812,8 +5057,8 @@ let data4 = data.destinations;
 if(Array.isArray(data4)){
 const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate93(data4[i1], {instancePath:instancePath+"/destinations/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate97(data4[i1], {instancePath:instancePath+"/destinations/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 }
@@ -4840,13 +5085,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate92.errors = vErrors;
+validate96.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"}}};
+const schema41 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"}}};
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4875,14 +5120,14 @@ errors++;
 }
 }
 if(data.podSelector !== undefined){
-if(!(validate86(data.podSelector, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate90(data.podSelector, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 }
 if(data.namespaceSelector !== undefined){
-if(!(validate86(data.namespaceSelector, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate90(data.namespaceSelector, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 }
@@ -4897,13 +5142,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate97.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"nodeLocalDnsIp":{"type":"string"}}};
+const schema42 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"nodeLocalDnsIp":{"type":"string"}}};
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -4932,14 +5177,14 @@ errors++;
 }
 }
 if(data.namespaceSelector !== undefined){
-if(!(validate86(data.namespaceSelector, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate90(data.namespaceSelector, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 }
 if(data.podSelector !== undefined){
-if(!(validate86(data.podSelector, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate90(data.podSelector, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 }
@@ -4966,17 +5211,135 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
+const schema43 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"}}};
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((((key0 === "enabled") || (key0 === "httpIngress")) || (key0 === "serverToNode")) || (key0 === "nodeToObjectStore")) || (key0 === "operatorToApiserver")) || (key0 === "metrics")) || (key0 === "dns")) || (key0 === "smokeTestToServer"))){
+if(!((key0 === "enabled") || (key0 === "podSelector"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.enabled !== undefined){
+if(typeof data.enabled !== "boolean"){
+const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.podSelector !== undefined){
+if(!(validate90(data.podSelector, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate110.errors = vErrors;
+return errors === 0;
+}
+
+const schema44 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}};
+
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "enabled") || (key0 === "destinations"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.enabled !== undefined){
+if(typeof data.enabled !== "boolean"){
+const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.destinations !== undefined){
+let data1 = data.destinations;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate97(data1[i0], {instancePath:instancePath+"/destinations/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate113.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema35.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err0];
@@ -5000,44 +5363,80 @@ errors++;
 }
 }
 if(data.httpIngress !== undefined){
-if(!(validate85(data.httpIngress, {instancePath:instancePath+"/httpIngress",parentData:data,parentDataProperty:"httpIngress",rootData}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate89(data.httpIngress, {instancePath:instancePath+"/httpIngress",parentData:data,parentDataProperty:"httpIngress",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
 if(data.serverToNode !== undefined){
-if(!(validate90(data.serverToNode, {instancePath:instancePath+"/serverToNode",parentData:data,parentDataProperty:"serverToNode",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+if(!(validate94(data.serverToNode, {instancePath:instancePath+"/serverToNode",parentData:data,parentDataProperty:"serverToNode",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 }
 if(data.nodeToObjectStore !== undefined){
-if(!(validate92(data.nodeToObjectStore, {instancePath:instancePath+"/nodeToObjectStore",parentData:data,parentDataProperty:"nodeToObjectStore",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate96(data.nodeToObjectStore, {instancePath:instancePath+"/nodeToObjectStore",parentData:data,parentDataProperty:"nodeToObjectStore",rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
 errors = vErrors.length;
 }
 }
 if(data.operatorToApiserver !== undefined){
-if(!(validate92(data.operatorToApiserver, {instancePath:instancePath+"/operatorToApiserver",parentData:data,parentDataProperty:"operatorToApiserver",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate96(data.operatorToApiserver, {instancePath:instancePath+"/operatorToApiserver",parentData:data,parentDataProperty:"operatorToApiserver",rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
 errors = vErrors.length;
 }
 }
 if(data.metrics !== undefined){
-if(!(validate97(data.metrics, {instancePath:instancePath+"/metrics",parentData:data,parentDataProperty:"metrics",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-}
-if(data.dns !== undefined){
-if(!(validate101(data.dns, {instancePath:instancePath+"/dns",parentData:data,parentDataProperty:"dns",rootData}))){
+if(!(validate101(data.metrics, {instancePath:instancePath+"/metrics",parentData:data,parentDataProperty:"metrics",rootData}))){
 vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
 errors = vErrors.length;
 }
 }
+if(data.dns !== undefined){
+if(!(validate105(data.dns, {instancePath:instancePath+"/dns",parentData:data,parentDataProperty:"dns",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+}
 if(data.smokeTestToServer !== undefined){
-if(!(validate90(data.smokeTestToServer, {instancePath:instancePath+"/smokeTestToServer",parentData:data,parentDataProperty:"smokeTestToServer",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+if(!(validate94(data.smokeTestToServer, {instancePath:instancePath+"/smokeTestToServer",parentData:data,parentDataProperty:"smokeTestToServer",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+errors = vErrors.length;
+}
+}
+if(data.controllerIngress !== undefined){
+if(!(validate110(data.controllerIngress, {instancePath:instancePath+"/controllerIngress",parentData:data,parentDataProperty:"controllerIngress",rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+errors = vErrors.length;
+}
+}
+if(data.nodeToController !== undefined){
+if(!(validate113(data.nodeToController, {instancePath:instancePath+"/nodeToController",parentData:data,parentDataProperty:"nodeToController",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+}
+if(data.controllerToNode !== undefined){
+if(!(validate94(data.controllerToNode, {instancePath:instancePath+"/controllerToNode",parentData:data,parentDataProperty:"controllerToNode",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+errors = vErrors.length;
+}
+}
+if(data.operatorToController !== undefined){
+if(!(validate94(data.operatorToController, {instancePath:instancePath+"/operatorToController",parentData:data,parentDataProperty:"operatorToController",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+errors = vErrors.length;
+}
+}
+if(data.controllerToIdentityProvider !== undefined){
+if(!(validate96(data.controllerToIdentityProvider, {instancePath:instancePath+"/controllerToIdentityProvider",parentData:data,parentDataProperty:"controllerToIdentityProvider",rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+}
+if(data.controllerToApiserver !== undefined){
+if(!(validate96(data.controllerToApiserver, {instancePath:instancePath+"/controllerToApiserver",parentData:data,parentDataProperty:"controllerToApiserver",rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
 errors = vErrors.length;
 }
 }
@@ -5052,13 +5451,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"}}};
+const schema45 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"}}};
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5103,7 +5502,1363 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate107.errors = vErrors;
+validate121.errors = vErrors;
+return errors === 0;
+}
+
+const schema46 = {"type":"object","additionalProperties":false,"properties":{"install":{"type":"boolean"},"retainOnDelete":{"type":"boolean"}}};
+
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "install") || (key0 === "retainOnDelete"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.install !== undefined){
+if(typeof data.install !== "boolean"){
+const err1 = {instancePath:instancePath+"/install",schemaPath:"#/properties/install/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.retainOnDelete !== undefined){
+if(typeof data.retainOnDelete !== "boolean"){
+const err2 = {instancePath:instancePath+"/retainOnDelete",schemaPath:"#/properties/retainOnDelete/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate124.errors = vErrors;
+return errors === 0;
+}
+
+const schema47 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"serviceMonitor":{"$ref":"#/definitions/ServiceMonitorSettings"}}};
+const schema48 = {"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$","x-message":"must be empty or a DNS label (a namespace name)"},"labels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"interval":{"type":"string","minLength":2,"pattern":"^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$","x-message":"must be a Prometheus duration such as 30s, 1m or 1m30s"},"scrapeTimeout":{"type":"string","minLength":2,"pattern":"^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$","x-message":"must be a Prometheus duration such as 30s, 1m or 1m30s"},"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"scheme":{"enum":["http","https"]},"honorLabels":{"type":"boolean"}}};
+const pattern16 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$", "u");
+const pattern17 = new RegExp("^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$", "u");
+
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((((key0 === "namespace") || (key0 === "labels")) || (key0 === "interval")) || (key0 === "scrapeTimeout")) || (key0 === "path")) || (key0 === "scheme")) || (key0 === "honorLabels"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.namespace !== undefined){
+let data0 = data.namespace;
+if(typeof data0 === "string"){
+if(func3(data0) > 63){
+const err1 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern16.test(data0)){
+const err2 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.labels !== undefined){
+let data1 = data.labels;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+let data2 = data1[key1];
+const _errs8 = errors;
+let valid2 = false;
+const _errs9 = errors;
+if(typeof data2 !== "string"){
+const err4 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs11 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.__pulumiOutput === undefined){
+const err5 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data2.__pulumiOutput !== undefined){
+if(true !== data2.__pulumiOutput){
+const err6 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/labels/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err8 = {instancePath:instancePath+"/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.interval !== undefined){
+let data4 = data.interval;
+if(typeof data4 === "string"){
+if(func3(data4) < 2){
+const err10 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/minLength",keyword:"minLength",params:{limit: 2}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!pattern17.test(data4)){
+const err11 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.scrapeTimeout !== undefined){
+let data5 = data.scrapeTimeout;
+if(typeof data5 === "string"){
+if(func3(data5) < 2){
+const err13 = {instancePath:instancePath+"/scrapeTimeout",schemaPath:"#/properties/scrapeTimeout/minLength",keyword:"minLength",params:{limit: 2}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!pattern17.test(data5)){
+const err14 = {instancePath:instancePath+"/scrapeTimeout",schemaPath:"#/properties/scrapeTimeout/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/scrapeTimeout",schemaPath:"#/properties/scrapeTimeout/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.path !== undefined){
+let data6 = data.path;
+if(typeof data6 === "string"){
+if(!pattern7.test(data6)){
+const err16 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/pattern",keyword:"pattern",params:{pattern: "^\\/"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.scheme !== undefined){
+let data7 = data.scheme;
+if(!((data7 === "http") || (data7 === "https"))){
+const err18 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema48.properties.scheme.enum}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.honorLabels !== undefined){
+if(typeof data.honorLabels !== "boolean"){
+const err19 = {instancePath:instancePath+"/honorLabels",schemaPath:"#/properties/honorLabels/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate127.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "enabled") || (key0 === "serviceMonitor"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.enabled !== undefined){
+if(typeof data.enabled !== "boolean"){
+const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.serviceMonitor !== undefined){
+if(!(validate127(data.serviceMonitor, {instancePath:instancePath+"/serviceMonitor",parentData:data,parentDataProperty:"serviceMonitor",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate126.errors = vErrors;
+return errors === 0;
+}
+
+const schema49 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"},"httpPort":{"type":"integer","minimum":1,"maximum":65535},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"persistence":{"$ref":"#/definitions/ControllerPersistenceSettings"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"env":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}};
+const schema50 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"size":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"storageClass":{"type":"string"},"existingClaim":{"type":"string"}}};
+
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "enabled") || (key0 === "size")) || (key0 === "storageClass")) || (key0 === "existingClaim"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.enabled !== undefined){
+if(typeof data.enabled !== "boolean"){
+const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.size !== undefined){
+let data1 = data.size;
+if(typeof data1 === "string"){
+if(!pattern5.test(data1)){
+const err2 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.storageClass !== undefined){
+if(typeof data.storageClass !== "string"){
+const err4 = {instancePath:instancePath+"/storageClass",schemaPath:"#/properties/storageClass/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.existingClaim !== undefined){
+if(typeof data.existingClaim !== "string"){
+const err5 = {instancePath:instancePath+"/existingClaim",schemaPath:"#/properties/existingClaim/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate132.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema49.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.enabled !== undefined){
+if(typeof data.enabled !== "boolean"){
+const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.image !== undefined){
+if(!(validate24(data.image, {instancePath:instancePath+"/image",parentData:data,parentDataProperty:"image",rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+}
+if(data.httpPort !== undefined){
+let data2 = data.httpPort;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err2 = {instancePath:instancePath+"/httpPort",schemaPath:"#/properties/httpPort/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 65535 || isNaN(data2)){
+const err3 = {instancePath:instancePath+"/httpPort",schemaPath:"#/properties/httpPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data2 < 1 || isNaN(data2)){
+const err4 = {instancePath:instancePath+"/httpPort",schemaPath:"#/properties/httpPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.grpcPort !== undefined){
+let data3 = data.grpcPort;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err5 = {instancePath:instancePath+"/grpcPort",schemaPath:"#/properties/grpcPort/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 65535 || isNaN(data3)){
+const err6 = {instancePath:instancePath+"/grpcPort",schemaPath:"#/properties/grpcPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data3 < 1 || isNaN(data3)){
+const err7 = {instancePath:instancePath+"/grpcPort",schemaPath:"#/properties/grpcPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+if(data.persistence !== undefined){
+if(!(validate132(data.persistence, {instancePath:instancePath+"/persistence",parentData:data,parentDataProperty:"persistence",rootData}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+errors = vErrors.length;
+}
+}
+if(data.resources !== undefined){
+if(!(validate46(data.resources, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+}
+if(data.nodeSelector !== undefined){
+let data6 = data.nodeSelector;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key1 in data6){
+let data7 = data6[key1];
+const _errs15 = errors;
+let valid2 = false;
+const _errs16 = errors;
+if(typeof data7 !== "string"){
+const err8 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs18 = errors;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.__pulumiOutput === undefined){
+const err9 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data7.__pulumiOutput !== undefined){
+if(true !== data7.__pulumiOutput){
+const err10 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid0 = _errs18 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err12 = {instancePath:instancePath+"/nodeSelector/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeSelector/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/nodeSelector",schemaPath:"#/properties/nodeSelector/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.tolerations !== undefined){
+let data9 = data.tolerations;
+if(Array.isArray(data9)){
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate63(data9[i0], {instancePath:instancePath+"/tolerations/" + i0,parentData:data9,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.env !== undefined){
+let data11 = data.env;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key2 in data11){
+let data12 = data11[key2];
+const _errs28 = errors;
+let valid7 = false;
+const _errs29 = errors;
+if(typeof data12 !== "string"){
+const err15 = {instancePath:instancePath+"/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid1 = _errs29 === errors;
+valid7 = valid7 || _valid1;
+if(!valid7){
+const _errs31 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.__pulumiOutput === undefined){
+const err16 = {instancePath:instancePath+"/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "__pulumiOutput"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data12.__pulumiOutput !== undefined){
+if(true !== data12.__pulumiOutput){
+const err17 = {instancePath:instancePath+"/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/__pulumiOutput",schemaPath:"#/properties/env/additionalProperties/anyOf/1/properties/__pulumiOutput/const",keyword:"const",params:{allowedValue: true}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var _valid1 = _errs31 === errors;
+valid7 = valid7 || _valid1;
+}
+if(!valid7){
+const err19 = {instancePath:instancePath+"/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+errors = _errs28;
+if(vErrors !== null){
+if(_errs28){
+vErrors.length = _errs28;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+validate130.errors = vErrors;
+return errors === 0;
+}
+
+const schema51 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"disabled":{"type":"boolean"},"tenantSource":{"enum":["","kubernetes"]},"jwksEndpoint":{"type":"string"},"issuer":{"type":"string"},"audience":{"type":"string"},"tenantClaim":{"type":"string"},"rolesClaim":{"type":"string"},"scoringRoots":{"type":"array","items":{"type":"string","minLength":1}},"tenants":{"type":"array","items":{"$ref":"#/definitions/Tenant"}}}};
+const schema52 = {"type":"object","additionalProperties":false,"properties":{"tenantId":{"type":"string","minLength":2,"maxLength":64,"pattern":"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$","x-message":"must be 2 to 64 lowercase letters, digits and '-', starting and ending with a letter or digit"},"enabled":{"type":"boolean"},"oidc":{"$ref":"#/definitions/TenantOidc"},"rbac":{"$ref":"#/definitions/TenantRbac"}},"required":["tenantId"]};
+const pattern21 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$", "u");
+const schema53 = {"type":"object","additionalProperties":false,"properties":{"issuer":{"type":"string"},"jwksEndpoint":{"type":"string"},"audience":{"type":"string"},"tenantClaim":{"type":"string"},"rolesClaim":{"type":"string"}}};
+
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "issuer") || (key0 === "jwksEndpoint")) || (key0 === "audience")) || (key0 === "tenantClaim")) || (key0 === "rolesClaim"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.issuer !== undefined){
+if(typeof data.issuer !== "string"){
+const err1 = {instancePath:instancePath+"/issuer",schemaPath:"#/properties/issuer/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.jwksEndpoint !== undefined){
+if(typeof data.jwksEndpoint !== "string"){
+const err2 = {instancePath:instancePath+"/jwksEndpoint",schemaPath:"#/properties/jwksEndpoint/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.audience !== undefined){
+if(typeof data.audience !== "string"){
+const err3 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.tenantClaim !== undefined){
+if(typeof data.tenantClaim !== "string"){
+const err4 = {instancePath:instancePath+"/tenantClaim",schemaPath:"#/properties/tenantClaim/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.rolesClaim !== undefined){
+if(typeof data.rolesClaim !== "string"){
+const err5 = {instancePath:instancePath+"/rolesClaim",schemaPath:"#/properties/rolesClaim/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate139.errors = vErrors;
+return errors === 0;
+}
+
+const schema54 = {"type":"object","additionalProperties":false,"properties":{"defaultRole":{"type":"string"},"allowedRoles":{"type":"array","items":{"enum":["vmafx:reader","vmafx:writer","vmafx:admin"]}}}};
+
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "defaultRole") || (key0 === "allowedRoles"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.defaultRole !== undefined){
+if(typeof data.defaultRole !== "string"){
+const err1 = {instancePath:instancePath+"/defaultRole",schemaPath:"#/properties/defaultRole/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.allowedRoles !== undefined){
+let data1 = data.allowedRoles;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(!(((data2 === "vmafx:reader") || (data2 === "vmafx:writer")) || (data2 === "vmafx:admin"))){
+const err2 = {instancePath:instancePath+"/allowedRoles/" + i0,schemaPath:"#/properties/allowedRoles/items/enum",keyword:"enum",params:{allowedValues: schema54.properties.allowedRoles.items.enum}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/allowedRoles",schemaPath:"#/properties/allowedRoles/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate141.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.tenantId === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tenantId"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "tenantId") || (key0 === "enabled")) || (key0 === "oidc")) || (key0 === "rbac"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.tenantId !== undefined){
+let data0 = data.tenantId;
+if(typeof data0 === "string"){
+if(func3(data0) > 64){
+const err2 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/maxLength",keyword:"maxLength",params:{limit: 64}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func3(data0) < 2){
+const err3 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/minLength",keyword:"minLength",params:{limit: 2}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!pattern21.test(data0)){
+const err4 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/tenantId",schemaPath:"#/properties/tenantId/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.enabled !== undefined){
+if(typeof data.enabled !== "boolean"){
+const err6 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.oidc !== undefined){
+if(!(validate139(data.oidc, {instancePath:instancePath+"/oidc",parentData:data,parentDataProperty:"oidc",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+}
+if(data.rbac !== undefined){
+if(!(validate141(data.rbac, {instancePath:instancePath+"/rbac",parentData:data,parentDataProperty:"rbac",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate138.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema51.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.enabled !== undefined){
+if(typeof data.enabled !== "boolean"){
+const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.disabled !== undefined){
+if(typeof data.disabled !== "boolean"){
+const err2 = {instancePath:instancePath+"/disabled",schemaPath:"#/properties/disabled/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.tenantSource !== undefined){
+let data2 = data.tenantSource;
+if(!((data2 === "") || (data2 === "kubernetes"))){
+const err3 = {instancePath:instancePath+"/tenantSource",schemaPath:"#/properties/tenantSource/enum",keyword:"enum",params:{allowedValues: schema51.properties.tenantSource.enum}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.jwksEndpoint !== undefined){
+if(typeof data.jwksEndpoint !== "string"){
+const err4 = {instancePath:instancePath+"/jwksEndpoint",schemaPath:"#/properties/jwksEndpoint/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.issuer !== undefined){
+if(typeof data.issuer !== "string"){
+const err5 = {instancePath:instancePath+"/issuer",schemaPath:"#/properties/issuer/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.audience !== undefined){
+if(typeof data.audience !== "string"){
+const err6 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.tenantClaim !== undefined){
+if(typeof data.tenantClaim !== "string"){
+const err7 = {instancePath:instancePath+"/tenantClaim",schemaPath:"#/properties/tenantClaim/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.rolesClaim !== undefined){
+if(typeof data.rolesClaim !== "string"){
+const err8 = {instancePath:instancePath+"/rolesClaim",schemaPath:"#/properties/rolesClaim/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.scoringRoots !== undefined){
+let data8 = data.scoringRoots;
+if(Array.isArray(data8)){
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+if(typeof data9 === "string"){
+if(func3(data9) < 1){
+const err9 = {instancePath:instancePath+"/scoringRoots/" + i0,schemaPath:"#/properties/scoringRoots/items/minLength",keyword:"minLength",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/scoringRoots/" + i0,schemaPath:"#/properties/scoringRoots/items/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/scoringRoots",schemaPath:"#/properties/scoringRoots/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.tenants !== undefined){
+let data10 = data.tenants;
+if(Array.isArray(data10)){
+const len1 = data10.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate138(data10[i1], {instancePath:instancePath+"/tenants/" + i1,parentData:data10,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/tenants",schemaPath:"#/properties/tenants/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+validate137.errors = vErrors;
+return errors === 0;
+}
+
+const schema55 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"config":{"type":"string"}}};
+
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "enabled") || (key0 === "config"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.enabled !== undefined){
+if(typeof data.enabled !== "boolean"){
+const err1 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.config !== undefined){
+if(typeof data.config !== "string"){
+const err2 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate145.errors = vErrors;
 return errors === 0;
 }
 
@@ -5709,26 +7464,56 @@ errors = vErrors.length;
 }
 }
 if(data.operator !== undefined){
-if(!(validate78(data.operator, {instancePath:instancePath+"/operator",parentData:data,parentDataProperty:"operator",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate80(data.operator, {instancePath:instancePath+"/operator",parentData:data,parentDataProperty:"operator",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 }
 if(data.podDisruptionBudget !== undefined){
-if(!(validate82(data.podDisruptionBudget, {instancePath:instancePath+"/podDisruptionBudget",parentData:data,parentDataProperty:"podDisruptionBudget",rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+if(!(validate86(data.podDisruptionBudget, {instancePath:instancePath+"/podDisruptionBudget",parentData:data,parentDataProperty:"podDisruptionBudget",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 }
 if(data.networkPolicy !== undefined){
-if(!(validate84(data.networkPolicy, {instancePath:instancePath+"/networkPolicy",parentData:data,parentDataProperty:"networkPolicy",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate88(data.networkPolicy, {instancePath:instancePath+"/networkPolicy",parentData:data,parentDataProperty:"networkPolicy",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 }
 if(data.smokeTest !== undefined){
-if(!(validate107(data.smokeTest, {instancePath:instancePath+"/smokeTest",parentData:data,parentDataProperty:"smokeTest",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate121(data.smokeTest, {instancePath:instancePath+"/smokeTest",parentData:data,parentDataProperty:"smokeTest",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+errors = vErrors.length;
+}
+}
+if(data.crds !== undefined){
+if(!(validate124(data.crds, {instancePath:instancePath+"/crds",parentData:data,parentDataProperty:"crds",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+}
+if(data.monitoring !== undefined){
+if(!(validate126(data.monitoring, {instancePath:instancePath+"/monitoring",parentData:data,parentDataProperty:"monitoring",rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+errors = vErrors.length;
+}
+}
+if(data.controller !== undefined){
+if(!(validate130(data.controller, {instancePath:instancePath+"/controller",parentData:data,parentDataProperty:"controller",rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+errors = vErrors.length;
+}
+}
+if(data.auth !== undefined){
+if(!(validate137(data.auth, {instancePath:instancePath+"/auth",parentData:data,parentDataProperty:"auth",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+}
+if(data.otelCollector !== undefined){
+if(!(validate145(data.otelCollector, {instancePath:instancePath+"/otelCollector",parentData:data,parentDataProperty:"otelCollector",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -5790,4 +7575,4 @@ export interface ArgsSchemaValidator {
 export const validateArgsSchema: ArgsSchemaValidator = validate21;
 
 /** The schema the validator was compiled from: ./args.schema.json without its title and descriptions. */
-export const argsSchema: ArgsSchemaNode = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"releaseName":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"nameOverride":{"type":"string","maxLength":63},"fullnameOverride":{"type":"string","maxLength":63},"appVersion":{"type":"string","pattern":"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$","x-message":"must be a semantic version such as 3.2.1"},"namespace":{"$ref":"#/definitions/NamespaceSettings"},"workload":{"enum":["Deployment","StatefulSet","Job"]},"image":{"$ref":"#/definitions/ImageSettings"},"imagePullSecrets":{"type":"array","items":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"}},"deployment":{"$ref":"#/definitions/DeploymentSettings"},"statefulSet":{"$ref":"#/definitions/StatefulSetSettings"},"job":{"$ref":"#/definitions/JobSettings"},"terminationGracePeriodSeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"service":{"$ref":"#/definitions/ServiceSettings"},"ingress":{"$ref":"#/definitions/IngressSettings"},"gpu":{"$ref":"#/definitions/GpuSettings"},"resources":{"$ref":"#/definitions/ResourceSettings"},"env":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"config":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"persistence":{"$ref":"#/definitions/PersistenceSettings"},"serviceAccount":{"$ref":"#/definitions/ServiceAccountSettings"},"podAnnotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"security":{"$ref":"#/definitions/SecuritySettings"},"scheduling":{"$ref":"#/definitions/SchedulingSettings"},"probes":{"$ref":"#/definitions/ProbeSettings"},"storage":{"$ref":"#/definitions/StorageSettings"},"node":{"$ref":"#/definitions/NodePoolSettings"},"operator":{"$ref":"#/definitions/OperatorSettings"},"podDisruptionBudget":{"$ref":"#/definitions/PodDisruptionBudgetSettings"},"networkPolicy":{"$ref":"#/definitions/NetworkPolicySettings"},"smokeTest":{"$ref":"#/definitions/SmokeTestSettings"}},"definitions":{"CidrBlock":{"type":"object","additionalProperties":false,"properties":{"cidr":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"except":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"required":["cidr"]},"CidrEgressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ports":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}},"ContainerSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"allowPrivilegeEscalation":{"type":"boolean"},"readOnlyRootFilesystem":{"type":"boolean"},"dropCapabilities":{"type":"array","items":{"type":"string"}},"addCapabilities":{"type":"array","items":{"type":"string"}},"seccompProfileType":{"type":"string"}}},"DeploymentSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxSurge":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxUnavailable":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"DnsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"nodeLocalDnsIp":{"type":"string"}}},"GpuSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"vendor":{"enum":["nvidia","amd","intel","cpu"]},"count":{"type":"integer","minimum":1,"maximum":9007199254740991},"intelDriver":{"enum":["i915","xe"]},"resourceName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","x-message":"must be empty or `<domain>/<name>` such as nvidia.com/mig-1g.5gb"}}},"HttpIngressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ingressControllerNamespaceSelector":{"$ref":"#/definitions/LabelSelector"},"ingressControllerPodSelector":{"$ref":"#/definitions/LabelSelector"}}},"HttpProbe":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"periodSeconds":{"type":"integer","minimum":1,"maximum":9007199254740991},"failureThreshold":{"type":"integer","minimum":1,"maximum":9007199254740991}}},"ImageSettings":{"type":"object","additionalProperties":false,"properties":{"repository":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"tag":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"pullPolicy":{"enum":["Always","IfNotPresent","Never"]}}},"IngressHost":{"type":"object","additionalProperties":false,"properties":{"host":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"paths":{"type":"array","items":{"$ref":"#/definitions/IngressPath"}}},"required":["host"]},"IngressPath":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"pathType":{"enum":["Prefix","Exact","ImplementationSpecific"]}},"required":["path"]},"IngressSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"hosts":{"type":"array","items":{"$ref":"#/definitions/IngressHost"}},"tls":{"type":"array","items":{"$ref":"#/definitions/IngressTls"}}}},"IngressTls":{"type":"object","additionalProperties":false,"properties":{"hosts":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"secretName":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"JobSettings":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"completions":{"type":"integer","minimum":1,"maximum":9007199254740991},"parallelism":{"type":"integer","minimum":1,"maximum":9007199254740991},"backoffLimit":{"type":"integer","minimum":0,"maximum":9007199254740991},"ttlSecondsAfterFinished":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"MetricsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"}}},"NamespaceSettings":{"type":"object","additionalProperties":false,"properties":{"name":{"x-pulumi-input":true,"anyOf":[{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"create":{"type":"boolean"},"podSecurityLevel":{"enum":["restricted","baseline"]},"podSecurityVersion":{"type":"string","pattern":"^(latest|v1\\.(0|[1-9][0-9]*))$","x-message":"must be `latest` or `v1.<minor>` such as v1.33"},"labels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"NetworkPolicySettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"httpIngress":{"$ref":"#/definitions/HttpIngressFlow"},"serverToNode":{"$ref":"#/definitions/ToggleFlow"},"nodeToObjectStore":{"$ref":"#/definitions/CidrEgressFlow"},"operatorToApiserver":{"$ref":"#/definitions/CidrEgressFlow"},"metrics":{"$ref":"#/definitions/MetricsFlow"},"dns":{"$ref":"#/definitions/DnsFlow"},"smokeTestToServer":{"$ref":"#/definitions/ToggleFlow"}}},"NodePoolSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"metricsPort":{"type":"integer","minimum":1,"maximum":65535},"image":{"$ref":"#/definitions/ImageSettings"},"controllerAddr":{"type":"string"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}}}},"OperatorSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"image":{"$ref":"#/definitions/ImageSettings"},"logLevel":{"enum":["debug","info","warn","error"]},"leaderElect":{"type":"boolean"},"resources":{"$ref":"#/definitions/ResourceSettings"}}},"PersistenceSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"storageClass":{"type":"string"},"accessMode":{"enum":["ReadWriteOnce","ReadOnlyMany","ReadWriteMany","ReadWriteOncePod"]},"corpus":{"$ref":"#/definitions/VolumeSettings"},"output":{"$ref":"#/definitions/VolumeSettings"},"models":{"$ref":"#/definitions/VolumeSettings"}}},"PodDisruptionBudgetSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minAvailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"50%\""},"maxUnavailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"25%\""}}},"PodSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"runAsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"fsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"seccompProfileType":{"type":"string"},"seccompLocalhostProfile":{"type":"string"}}},"ProbeSettings":{"type":"object","additionalProperties":false,"properties":{"liveness":{"$ref":"#/definitions/HttpProbe"},"readiness":{"$ref":"#/definitions/HttpProbe"}}},"ResourceSettings":{"type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":{"type":"string"}},"requests":{"type":"object","additionalProperties":{"type":"string"}}}},"SchedulingSettings":{"type":"object","additionalProperties":false,"properties":{"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"topologySpreadConstraints":{"type":"array","items":{"type":"object"}}}},"SecuritySettings":{"type":"object","additionalProperties":false,"properties":{"pod":{"$ref":"#/definitions/PodSecurity"},"container":{"$ref":"#/definitions/ContainerSecurity"}}},"ServiceAccountSettings":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"ServicePort":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"protocol":{"enum":["TCP","UDP","SCTP"]}},"required":["name","port"]},"ServiceSettings":{"type":"object","additionalProperties":false,"properties":{"type":{"enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"extraPorts":{"type":"array","items":{"$ref":"#/definitions/ServicePort"}}}},"SmokeTestSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"}}},"StatefulSetSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"podManagementPolicy":{"enum":["OrderedReady","Parallel"]},"statePvcSize":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"maxUnavailable":{"type":"integer","minimum":1,"maximum":9007199254740991},"partition":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"StorageSettings":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["http-serve","mount","auto"]},"rcloneConfig":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"ToggleFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"operator":{"enum":["Exists","Equal"]},"value":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}}},"VolumeSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"size":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"mountPath":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"existingClaim":{"type":"string"}}}}};
+export const argsSchema: ArgsSchemaNode = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"releaseName":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"nameOverride":{"type":"string","maxLength":63},"fullnameOverride":{"type":"string","maxLength":63},"appVersion":{"type":"string","pattern":"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$","x-message":"must be a semantic version such as 3.2.1"},"namespace":{"$ref":"#/definitions/NamespaceSettings"},"workload":{"enum":["Deployment","StatefulSet","Job"]},"image":{"$ref":"#/definitions/ImageSettings"},"imagePullSecrets":{"type":"array","items":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"}},"deployment":{"$ref":"#/definitions/DeploymentSettings"},"statefulSet":{"$ref":"#/definitions/StatefulSetSettings"},"job":{"$ref":"#/definitions/JobSettings"},"terminationGracePeriodSeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"service":{"$ref":"#/definitions/ServiceSettings"},"ingress":{"$ref":"#/definitions/IngressSettings"},"gpu":{"$ref":"#/definitions/GpuSettings"},"resources":{"$ref":"#/definitions/ResourceSettings"},"env":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"config":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"persistence":{"$ref":"#/definitions/PersistenceSettings"},"serviceAccount":{"$ref":"#/definitions/ServiceAccountSettings"},"podAnnotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"security":{"$ref":"#/definitions/SecuritySettings"},"scheduling":{"$ref":"#/definitions/SchedulingSettings"},"probes":{"$ref":"#/definitions/ProbeSettings"},"storage":{"$ref":"#/definitions/StorageSettings"},"node":{"$ref":"#/definitions/NodePoolSettings"},"operator":{"$ref":"#/definitions/OperatorSettings"},"podDisruptionBudget":{"$ref":"#/definitions/PodDisruptionBudgetSettings"},"networkPolicy":{"$ref":"#/definitions/NetworkPolicySettings"},"smokeTest":{"$ref":"#/definitions/SmokeTestSettings"},"crds":{"$ref":"#/definitions/CrdSettings"},"monitoring":{"$ref":"#/definitions/MonitoringSettings"},"controller":{"$ref":"#/definitions/ControllerSettings"},"auth":{"$ref":"#/definitions/AuthSettings"},"otelCollector":{"$ref":"#/definitions/OtelCollectorSettings"}},"definitions":{"AuthSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"disabled":{"type":"boolean"},"tenantSource":{"enum":["","kubernetes"]},"jwksEndpoint":{"type":"string"},"issuer":{"type":"string"},"audience":{"type":"string"},"tenantClaim":{"type":"string"},"rolesClaim":{"type":"string"},"scoringRoots":{"type":"array","items":{"type":"string","minLength":1}},"tenants":{"type":"array","items":{"$ref":"#/definitions/Tenant"}}}},"CidrBlock":{"type":"object","additionalProperties":false,"properties":{"cidr":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"except":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"required":["cidr"]},"CidrEgressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ports":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}},"ContainerSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"allowPrivilegeEscalation":{"type":"boolean"},"readOnlyRootFilesystem":{"type":"boolean"},"dropCapabilities":{"type":"array","items":{"type":"string"}},"addCapabilities":{"type":"array","items":{"type":"string"}},"seccompProfileType":{"type":"string"}}},"ControllerIngressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"}}},"ControllerPersistenceSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"size":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"storageClass":{"type":"string"},"existingClaim":{"type":"string"}}},"ControllerSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"},"httpPort":{"type":"integer","minimum":1,"maximum":65535},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"persistence":{"$ref":"#/definitions/ControllerPersistenceSettings"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"env":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"CrdSettings":{"type":"object","additionalProperties":false,"properties":{"install":{"type":"boolean"},"retainOnDelete":{"type":"boolean"}}},"DeploymentSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxSurge":{"type":"integer","minimum":0,"maximum":9007199254740991},"maxUnavailable":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"DnsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"nodeLocalDnsIp":{"type":"string"}}},"GpuSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"vendor":{"enum":["nvidia","amd","intel","cpu"]},"count":{"type":"integer","minimum":1,"maximum":9007199254740991},"intelDriver":{"enum":["i915","xe"]},"resourceName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$","x-message":"must be empty or `<domain>/<name>` such as nvidia.com/mig-1g.5gb"}}},"HttpIngressFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"ingressControllerNamespaceSelector":{"$ref":"#/definitions/LabelSelector"},"ingressControllerPodSelector":{"$ref":"#/definitions/LabelSelector"}}},"HttpProbe":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":9007199254740991},"periodSeconds":{"type":"integer","minimum":1,"maximum":9007199254740991},"failureThreshold":{"type":"integer","minimum":1,"maximum":9007199254740991}}},"ImageSettings":{"type":"object","additionalProperties":false,"properties":{"repository":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"tag":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"pullPolicy":{"enum":["Always","IfNotPresent","Never"]}}},"IngressHost":{"type":"object","additionalProperties":false,"properties":{"host":{"x-pulumi-input":true,"anyOf":[{"type":"string","minLength":1},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"paths":{"type":"array","items":{"$ref":"#/definitions/IngressPath"}}},"required":["host"]},"IngressPath":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"pathType":{"enum":["Prefix","Exact","ImplementationSpecific"]}},"required":["path"]},"IngressSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"hosts":{"type":"array","items":{"$ref":"#/definitions/IngressHost"}},"tls":{"type":"array","items":{"$ref":"#/definitions/IngressTls"}}}},"IngressTls":{"type":"object","additionalProperties":false,"properties":{"hosts":{"type":"array","items":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"secretName":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"JobSettings":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"completions":{"type":"integer","minimum":1,"maximum":9007199254740991},"parallelism":{"type":"integer","minimum":1,"maximum":9007199254740991},"backoffLimit":{"type":"integer","minimum":0,"maximum":9007199254740991},"ttlSecondsAfterFinished":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"MetricsFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"}}},"MonitoringSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"serviceMonitor":{"$ref":"#/definitions/ServiceMonitorSettings"}}},"NamespaceSettings":{"type":"object","additionalProperties":false,"properties":{"name":{"x-pulumi-input":true,"anyOf":[{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"create":{"type":"boolean"},"podSecurityLevel":{"enum":["restricted","baseline"]},"podSecurityVersion":{"type":"string","pattern":"^(latest|v1\\.(0|[1-9][0-9]*))$","x-message":"must be `latest` or `v1.<minor>` such as v1.33"},"labels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"NetworkPolicySettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"httpIngress":{"$ref":"#/definitions/HttpIngressFlow"},"serverToNode":{"$ref":"#/definitions/ToggleFlow"},"nodeToObjectStore":{"$ref":"#/definitions/CidrEgressFlow"},"operatorToApiserver":{"$ref":"#/definitions/CidrEgressFlow"},"metrics":{"$ref":"#/definitions/MetricsFlow"},"dns":{"$ref":"#/definitions/DnsFlow"},"smokeTestToServer":{"$ref":"#/definitions/ToggleFlow"},"controllerIngress":{"$ref":"#/definitions/ControllerIngressFlow"},"nodeToController":{"$ref":"#/definitions/NodeToControllerFlow"},"controllerToNode":{"$ref":"#/definitions/ToggleFlow"},"operatorToController":{"$ref":"#/definitions/ToggleFlow"},"controllerToIdentityProvider":{"$ref":"#/definitions/CidrEgressFlow"},"controllerToApiserver":{"$ref":"#/definitions/CidrEgressFlow"}}},"NodePoolSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"grpcPort":{"type":"integer","minimum":1,"maximum":65535},"metricsPort":{"type":"integer","minimum":1,"maximum":65535},"image":{"$ref":"#/definitions/ImageSettings"},"controllerAddr":{"type":"string"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"controllerToken":{"$ref":"#/definitions/TokenSecret"}}},"NodeToControllerFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"destinations":{"type":"array","items":{"$ref":"#/definitions/CidrBlock"}}}},"OperatorSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"image":{"$ref":"#/definitions/ImageSettings"},"logLevel":{"enum":["debug","info","warn","error"]},"leaderElect":{"type":"boolean"},"resources":{"$ref":"#/definitions/ResourceSettings"},"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"controllerToken":{"$ref":"#/definitions/TokenSecret"}}},"OtelCollectorSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"config":{"type":"string"}}},"PersistenceSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"storageClass":{"type":"string"},"accessMode":{"enum":["ReadWriteOnce","ReadOnlyMany","ReadWriteMany","ReadWriteOncePod"]},"corpus":{"$ref":"#/definitions/VolumeSettings"},"output":{"$ref":"#/definitions/VolumeSettings"},"models":{"$ref":"#/definitions/VolumeSettings"}}},"PodDisruptionBudgetSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minAvailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"50%\""},"maxUnavailable":{"type":"string","pattern":"^(0|[1-9][0-9]*)%?$","x-message":"must be an integer such as \"1\" or a percentage such as \"25%\""}}},"PodSecurity":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":9007199254740991},"runAsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"fsGroup":{"type":"integer","minimum":0,"maximum":9007199254740991},"seccompProfileType":{"type":"string"},"seccompLocalhostProfile":{"type":"string"}}},"ProbeSettings":{"type":"object","additionalProperties":false,"properties":{"liveness":{"$ref":"#/definitions/HttpProbe"},"readiness":{"$ref":"#/definitions/HttpProbe"}}},"ResourceSettings":{"type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":{"type":"string"}},"requests":{"type":"object","additionalProperties":{"type":"string"}}}},"SchedulingSettings":{"type":"object","additionalProperties":false,"properties":{"nodeSelector":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"type":"object"},"topologySpreadConstraints":{"type":"array","items":{"type":"object"}}}},"SecuritySettings":{"type":"object","additionalProperties":false,"properties":{"pod":{"$ref":"#/definitions/PodSecurity"},"container":{"$ref":"#/definitions/ContainerSecurity"}}},"ServiceAccountSettings":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string"},"annotations":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}}},"ServiceMonitorSettings":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$","x-message":"must be empty or a DNS label (a namespace name)"},"labels":{"type":"object","additionalProperties":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}},"interval":{"type":"string","minLength":2,"pattern":"^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$","x-message":"must be a Prometheus duration such as 30s, 1m or 1m30s"},"scrapeTimeout":{"type":"string","minLength":2,"pattern":"^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$","x-message":"must be a Prometheus duration such as 30s, 1m or 1m30s"},"path":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"scheme":{"enum":["http","https"]},"honorLabels":{"type":"boolean"}}},"ServicePort":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","x-message":"must be a DNS label: lowercase letters, digits and '-', starting and ending with an alphanumeric"},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"protocol":{"enum":["TCP","UDP","SCTP"]}},"required":["name","port"]},"ServiceSettings":{"type":"object","additionalProperties":false,"properties":{"type":{"enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"type":"integer","minimum":1,"maximum":65535},"targetPort":{"type":"integer","minimum":1,"maximum":65535},"extraPorts":{"type":"array","items":{"$ref":"#/definitions/ServicePort"}}}},"SmokeTestSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"image":{"$ref":"#/definitions/ImageSettings"}}},"StatefulSetSettings":{"type":"object","additionalProperties":false,"properties":{"replicas":{"type":"integer","minimum":0,"maximum":9007199254740991},"podManagementPolicy":{"enum":["OrderedReady","Parallel"]},"statePvcSize":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"maxUnavailable":{"type":"integer","minimum":1,"maximum":9007199254740991},"partition":{"type":"integer","minimum":0,"maximum":9007199254740991}}},"StorageSettings":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["http-serve","mount","auto"]},"rcloneConfig":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]}}},"Tenant":{"type":"object","additionalProperties":false,"properties":{"tenantId":{"type":"string","minLength":2,"maxLength":64,"pattern":"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$","x-message":"must be 2 to 64 lowercase letters, digits and '-', starting and ending with a letter or digit"},"enabled":{"type":"boolean"},"oidc":{"$ref":"#/definitions/TenantOidc"},"rbac":{"$ref":"#/definitions/TenantRbac"}},"required":["tenantId"]},"TenantOidc":{"type":"object","additionalProperties":false,"properties":{"issuer":{"type":"string"},"jwksEndpoint":{"type":"string"},"audience":{"type":"string"},"tenantClaim":{"type":"string"},"rolesClaim":{"type":"string"}}},"TenantRbac":{"type":"object","additionalProperties":false,"properties":{"defaultRole":{"type":"string"},"allowedRoles":{"type":"array","items":{"enum":["vmafx:reader","vmafx:writer","vmafx:admin"]}}}},"ToggleFlow":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"TokenSecret":{"type":"object","additionalProperties":false,"properties":{"secretName":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$","x-message":"must be empty or a Secret name: lowercase letters, digits, '-' and '.'"},"key":{"type":"string","minLength":1,"pattern":"^[-._a-zA-Z0-9]+$","x-message":"must be a Secret key: letters, digits, '-', '_' and '.'"}}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"operator":{"enum":["Exists","Equal"]},"value":{"x-pulumi-input":true,"anyOf":[{"type":"string"},{"type":"object","required":["__pulumiOutput"],"properties":{"__pulumiOutput":{"const":true}}}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991}}},"VolumeSettings":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"size":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$","x-message":"must be a Kubernetes quantity such as 10Gi or 500Mi"},"mountPath":{"type":"string","pattern":"^\\/","x-message":"must be an absolute path, starting with \"/\""},"existingClaim":{"type":"string"}}}}};

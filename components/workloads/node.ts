@@ -6,6 +6,7 @@ import { imageRef } from "../naming";
 import { containerPorts } from "../ports";
 import { serverServiceAccountName } from "../service-account";
 import { RCLONE_FILE, RCLONE_MOUNT_PATH, claimName, hasRcloneConfig } from "../storage";
+import { controllerToken, nodeControllerAddr } from "./controller";
 import { EnvVar, Volume, VolumeMount, envFromMap, hardenedPodSpec } from "./pod";
 
 export const VMAF_BINARY = "/usr/local/bin/vmaf";
@@ -22,8 +23,10 @@ export function nodeResources(ctx: BuildContext): PlannedResource[] {
     }
     const grpc = ctx.ports.node.grpc;
     const env: EnvVar[] = [];
-    // Only with a controller address: an unset one runs the node standalone (chart.md §9.19).
-    if (n.controllerAddr) env.push({ name: "VMAFX_CONTROLLER_ADDR", value: n.controllerAddr });
+    // Only with a controller (node.controllerAddr or the release's): without one the node runs
+    // standalone, instead of dialling a Service that does not exist (the chart's bug §9.19).
+    const controllerAddr = nodeControllerAddr(ctx);
+    if (controllerAddr) env.push({ name: "VMAFX_CONTROLLER_ADDR", value: controllerAddr });
     env.push(
         { name: "VMAFX_GRPC_LISTEN", value: `:${grpc.port}` },
         { name: "VMAFX_NODE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
@@ -44,6 +47,10 @@ export function nodeResources(ctx: BuildContext): PlannedResource[] {
         volumes.push({ name: "models", persistentVolumeClaim: { claimName: claimName(ctx, "models"), readOnly: true } });
         mounts.push({ name: "models", mountPath: a.persistence.models.mountPath, readOnly: true });
     }
+    const token = controllerToken(n.controllerToken);
+    env.push(...token.env);
+    volumes.push(...token.volumes);
+    mounts.push(...token.mounts);
     env.push(...envFromMap(a.env));
     const hasOwnResources = Object.keys(n.resources.limits).length + Object.keys(n.resources.requests).length > 0;
     const selector = ctx.naming.selector("node");

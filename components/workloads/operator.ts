@@ -3,6 +3,7 @@ import { BuildContext, PlannedResource, namespacedMeta } from "../context";
 import { imageRef } from "../naming";
 import { containerPorts } from "../ports";
 import { operatorServiceAccountName } from "../service-account";
+import { controllerHost, controllerToken } from "./controller";
 import { hardenedPodSpec, httpProbe } from "./pod";
 
 export function operatorDeployment(ctx: BuildContext): PlannedResource[] {
@@ -13,6 +14,13 @@ export function operatorDeployment(ctx: BuildContext): PlannedResource[] {
     }
     const selector = ctx.naming.selector("operator");
     const ports = ctx.ports.operator;
+    const token = controllerToken(o.controllerToken);
+    const controllerEnv = a.controller.enabled
+        ? [
+              { name: "VMAFX_CONTROLLER_GRPC_ADDR", value: `${controllerHost(ctx)}:${ctx.ports.controller.grpc.port}` },
+              { name: "VMAFX_CONTROLLER_HTTP_ADDR", value: `http://${controllerHost(ctx)}:${ctx.ports.controller.http.port}` },
+          ]
+        : [];
     return [
         {
             role: "operator",
@@ -36,6 +44,8 @@ export function operatorDeployment(ctx: BuildContext): PlannedResource[] {
                                         { name: "VMAFX_OPERATOR_HEALTH_PROBE_ADDR", value: `:${ports.healthz.port}` },
                                         { name: "VMAFX_OPERATOR_LEADER_ELECTION", value: String(o.leaderElect) },
                                         { name: "VMAFX_LOG_LEVEL", value: o.logLevel },
+                                        ...controllerEnv,
+                                        ...token.env,
                                     ],
                                     ports: containerPorts(ctx.ports, "operator"),
                                     livenessProbe: httpProbe(ports.healthz.name, {
@@ -51,14 +61,18 @@ export function operatorDeployment(ctx: BuildContext): PlannedResource[] {
                                         failureThreshold: 3,
                                     }),
                                     resources: { limits: { ...o.resources.limits }, requests: { ...o.resources.requests } },
+                                    ...(token.mounts.length > 0 ? { volumeMounts: token.mounts } : {}),
                                 },
                             ],
+                            volumes: token.volumes,
                             serviceAccountName: operatorServiceAccountName(ctx),
                             // The operator watches and writes objects through the API server.
                             automountServiceAccountToken: true,
                             terminationGracePeriodSeconds: 10,
-                            nodeSelector: a.scheduling.nodeSelector,
-                            tolerations: a.scheduling.tolerations,
+                            // Its own scheduling: the server's is often a GPU node selector.
+                            nodeSelector: o.nodeSelector,
+                            tolerations: o.tolerations,
+                            affinity: o.affinity,
                             imagePullSecrets: a.imagePullSecrets,
                         }),
                     },

@@ -111,7 +111,9 @@ function statefulSet(ctx: BuildContext): PlannedResource[] {
             manifest: {
                 apiVersion: "v1",
                 kind: "Service",
-                metadata: namespacedMeta(ctx, headless, ctx.naming.labels("server")),
+                // Marked, so the server's ServiceMonitor skips it: both Services front the same
+                // pods, and scraping both would duplicate every series.
+                metadata: namespacedMeta(ctx, headless, { ...ctx.naming.labels("server"), [HEADLESS_LABEL]: "true" }),
                 spec: {
                     clusterIP: "None",
                     selector: ctx.naming.selector("server"),
@@ -205,6 +207,9 @@ export function serverResources(ctx: BuildContext): PlannedResource[] {
             return [job(ctx)];
     }
 }
+
+/** Marks the StatefulSet's headless Service. */
+export const HEADLESS_LABEL = "vmafx.dev/headless";
 
 /** True when the server has a Service (and so can be reached over HTTP). */
 export function serverIsServing(ctx: BuildContext): boolean {
