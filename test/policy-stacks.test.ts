@@ -100,6 +100,55 @@ describe("policy pack on the dev and prod stacks", function () {
         assert.match(ds[1].message, /whole IPv6 internet on TCP 443: spec\.egress\[0\]\.to\[1\]\.ipBlock\.cidr = "::\/0"/);
     });
 
+    describe("the controller, its CRDs, tenants and monitors", () => {
+        it("prod registers them, and the pack passes them through without a finding", () => {
+            const types = new Set(prod.map((r) => r.type));
+            for (const t of [
+                "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
+                "kubernetes:vmafx.dev/v1:VmafxTenant",
+                "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+                "kubernetes:monitoring.coreos.com/v1:PodMonitor",
+            ]) {
+                assert.ok(types.has(t), `prod registers no ${t}`);
+            }
+            assert.ok(prod.some((r) => r.name === "vmafx-controller"));
+        });
+
+        it("prod with the identity provider at 0.0.0.0/0 is blocked by prod-egress, naming the controller", async () => {
+            const doc = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, any> };
+            doc.config["vmafx:networkPolicy"].controllerToIdentityProvider.destinations = [{ cidr: "0.0.0.0/0" }];
+            const file = path.join(dir, "Pulumi.prod-idp.yaml");
+            fs.writeFileSync(file, yaml.dump(doc));
+            const ds = await judge("prod", await stackResources("prod", file));
+            assert.deepEqual(
+                ds.map((d) => `${d.enforcementLevel} ${d.policy}`),
+                ["mandatory prod-egress"],
+            );
+            assert.match(
+                ds[0].message,
+                /^NetworkPolicy vmafx\/vmafx-controller-to-identity-provider-egress .* lets Deployment vmafx\/vmafx-controller .* egress to the whole IPv4 internet on TCP 443/,
+            );
+        });
+
+        it("a controller no NetworkPolicy selects is a mandatory default-deny violation naming it", async () => {
+            // The default-deny edited to skip controller pods, and the controller's own allow policies gone.
+            const resources = prod.flatMap((r) => {
+                if (r.type !== "kubernetes:networking.k8s.io/v1:NetworkPolicy") return [r];
+                if (r.props.spec.podSelector.matchLabels?.["app.kubernetes.io/component"] === "controller") return [];
+                if (r.name !== "vmafx-netpol-default-deny") return [r];
+                const copy = structuredClone(r.props);
+                copy.spec.podSelector.matchExpressions = [{ key: "app.kubernetes.io/component", operator: "NotIn", values: ["controller"] }];
+                return [{ ...r, props: copy }];
+            });
+            const ds = await judge("prod", resources);
+            assert.deepEqual(
+                ds.map((d) => `${d.enforcementLevel} ${d.policy}`),
+                ["mandatory default-deny"],
+            );
+            assert.match(ds[0].message, /^Deployment vmafx\/vmafx-controller .*is not isolated for Ingress: /);
+        });
+    });
+
     describe("prod with a rendered NetworkPolicy edited into another open form", () => {
         const edit = (name: string, change: (spec: Record<string, any>) => void): PackResource[] =>
             prod.map((r) => {
