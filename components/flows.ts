@@ -109,12 +109,14 @@ export function intendedFlows(ctx: BuildContext): Flow[] {
             ports: [tcp(http)],
         });
     }
-    if (a.node.enabled && !a.controller.enabled && np.serverToNode.enabled) {
+    // With a controller, the controller dispatches work to the nodes, not the server.
+    const dispatcher = a.controller.enabled ? "controller" : "server";
+    if (a.node.enabled && (a.controller.enabled ? np.controllerToNode : np.serverToNode).enabled) {
         flows.push({
-            id: "server-to-node",
-            purpose: "the server dispatches scoring work to nodes over gRPC",
-            configKeys: ["networkPolicy.serverToNode", "node.grpcPort"],
-            from: { kind: "component", component: "server" },
+            id: `${dispatcher}-to-node`,
+            purpose: `the ${dispatcher} dispatches scoring work to nodes over gRPC`,
+            configKeys: [`networkPolicy.${dispatcher}ToNode`, "node.grpcPort"],
+            from: { kind: "component", component: dispatcher },
             to: { kind: "component", component: "node" },
             ports: [tcp(ctx.ports.node.grpc.port)],
         });
@@ -261,16 +263,6 @@ function controllerFlows(ctx: BuildContext): Flow[] {
                 );
             }
         }
-    }
-    if (a.controller.enabled && a.node.enabled && np.controllerToNode.enabled) {
-        flows.push({
-            id: "controller-to-node",
-            purpose: "the controller dispatches scoring work to nodes over gRPC",
-            configKeys: ["networkPolicy.controllerToNode", "node.grpcPort"],
-            from: { kind: "component", component: "controller" },
-            to: { kind: "component", component: "node" },
-            ports: [tcp(ctx.ports.node.grpc.port)],
-        });
     }
     if (a.controller.enabled && a.operator.enabled && np.operatorToController.enabled) {
         flows.push({

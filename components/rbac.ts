@@ -1,7 +1,7 @@
 // The operator's ServiceAccount and RBAC (chart.md §5). Cluster-scoped names carry the
 // namespace so two releases with one fullname in two namespaces do not collide (§9.4).
 import type * as k8s from "@pulumi/kubernetes";
-import { BuildContext, PlannedResource, namespacedMeta } from "./context";
+import { BuildContext, PlannedResource, Role, namespacedMeta } from "./context";
 import { VMAFX_CRDS, VMAFX_GROUP } from "./crds";
 import { operatorServiceAccountName } from "./service-account";
 
@@ -32,6 +32,39 @@ export function operatorNamespaceRules(): k8s.types.input.rbac.v1.PolicyRule[] {
 /** `<fullname>-<namespace>-<suffix>`: unique across namespaces. */
 export function clusterScopedName(ctx: BuildContext, suffix: string): string {
     return ctx.naming.resource(`${ctx.naming.namespace}-${suffix}`);
+}
+
+/** A Role in the release namespace and its RoleBinding to one of the release's ServiceAccounts. */
+export function namespacedRole(
+    ctx: BuildContext,
+    r: {
+        /** Roles of the Role and of its binding in the plan. */
+        roles: [Role, Role];
+        name: string;
+        bindingName: string;
+        labels: Record<string, string>;
+        rules: k8s.types.input.rbac.v1.PolicyRule[];
+        serviceAccount: { name: string; role: Role };
+    },
+): PlannedResource[] {
+    const [roleRole, bindingRole] = r.roles;
+    return [
+        {
+            role: roleRole,
+            manifest: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: namespacedMeta(ctx, r.name, r.labels), rules: r.rules },
+        },
+        {
+            role: bindingRole,
+            manifest: {
+                apiVersion: "rbac.authorization.k8s.io/v1",
+                kind: "RoleBinding",
+                metadata: namespacedMeta(ctx, r.bindingName, r.labels),
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: r.name },
+                subjects: [{ kind: "ServiceAccount", name: r.serviceAccount.name, namespace: ctx.naming.namespace }],
+            },
+            dependsOn: [roleRole, r.serviceAccount.role],
+        },
+    ];
 }
 
 export function operatorRbac(ctx: BuildContext): PlannedResource[] {
@@ -68,25 +101,13 @@ export function operatorRbac(ctx: BuildContext): PlannedResource[] {
             },
             dependsOn: ["operator-clusterrole", "operator-serviceaccount"],
         },
-        {
-            role: "operator-role",
-            manifest: {
-                apiVersion: "rbac.authorization.k8s.io/v1",
-                kind: "Role",
-                metadata: namespacedMeta(ctx, role, labels),
-                rules: operatorNamespaceRules(),
-            },
-        },
-        {
-            role: "operator-rolebinding",
-            manifest: {
-                apiVersion: "rbac.authorization.k8s.io/v1",
-                kind: "RoleBinding",
-                metadata: namespacedMeta(ctx, ctx.naming.resource("operator-ns-binding"), labels),
-                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role },
-                subjects: subject,
-            },
-            dependsOn: ["operator-role", "operator-serviceaccount"],
-        },
+        ...namespacedRole(ctx, {
+            roles: ["operator-role", "operator-rolebinding"],
+            name: role,
+            bindingName: ctx.naming.resource("operator-ns-binding"),
+            labels,
+            rules: operatorNamespaceRules(),
+            serviceAccount: { name: sa, role: "operator-serviceaccount" },
+        }),
     ];
 }

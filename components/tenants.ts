@@ -3,6 +3,7 @@
 // them. Unset OIDC fields take auth's global ones; `enabled: false` is kept (the chart's
 // `default true` turned it into true, so a tenant could not be suspended).
 import { BuildContext, PlannedResource, VmafxTenantSpec, namespacedMeta } from "./context";
+import { VMAFX_GROUP, VMAFX_VERSION, crdRole, vmafxCrd } from "./crds";
 import { Plain } from "./defaults";
 import { Tenant } from "./args";
 
@@ -34,6 +35,8 @@ export function tenantSpec(ctx: BuildContext, t: Plain<Tenant>): VmafxTenantSpec
     return spec;
 }
 
+const TENANT_CRD = vmafxCrd("VmafxTenant");
+
 export function tenants(ctx: BuildContext): PlannedResource[] {
     const a = ctx.args;
     if (!a.auth.enabled) {
@@ -42,12 +45,12 @@ export function tenants(ctx: BuildContext): PlannedResource[] {
     return a.auth.tenants.map((t): PlannedResource<"VmafxTenant"> => ({
         role: `tenant-${t.tenantId}`,
         manifest: {
-            apiVersion: "vmafx.dev/v1",
+            apiVersion: `${VMAFX_GROUP}/${VMAFX_VERSION}` as "vmafx.dev/v1",
             kind: "VmafxTenant",
             metadata: namespacedMeta(ctx, t.tenantId, ctx.naming.labels("controller")),
             spec: tenantSpec(ctx, t),
         },
         // The kind exists only once its CRD does (when this release installs it).
-        ...(a.crds.install ? { dependsOn: ["crd-vmafxtenants"] } : {}),
+        ...(a.crds.install ? { dependsOn: [crdRole(TENANT_CRD)] } : {}),
     }));
 }

@@ -2,7 +2,9 @@
 // tenant-registry Role, Deployment (Recreate, one replica: the SQLite queue has one writer) and
 // Service. Auth settings reach the controller only, never the server.
 import { BuildContext, PlannedResource, namespacedMeta, nonEmpty } from "../context";
+import { VMAFX_GROUP, vmafxCrd } from "../crds";
 import { imageRef } from "../naming";
+import { namespacedRole } from "../rbac";
 import { containerPorts } from "../ports";
 import { controllerServiceAccountName } from "../service-account";
 import { EnvVar, Volume, VolumeMount, envFromMap, hardenedPodSpec, httpProbe } from "./pod";
@@ -124,29 +126,16 @@ export function controllerResources(ctx: BuildContext): PlannedResource[] {
         });
     }
     if (registry) {
-        const role = ctx.naming.resource("controller-tenants");
         out.push(
-            {
-                role: "controller-tenant-role",
-                manifest: {
-                    apiVersion: "rbac.authorization.k8s.io/v1",
-                    kind: "Role",
-                    metadata: namespacedMeta(ctx, role, labels),
-                    // Read-only, in the release namespace only: the controller alone reads tenants.
-                    rules: [{ apiGroups: ["vmafx.dev"], resources: ["vmafxtenants"], verbs: ["get", "list", "watch"] }],
-                },
-            },
-            {
-                role: "controller-tenant-rolebinding",
-                manifest: {
-                    apiVersion: "rbac.authorization.k8s.io/v1",
-                    kind: "RoleBinding",
-                    metadata: namespacedMeta(ctx, ctx.naming.resource("controller-tenants-binding"), labels),
-                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role },
-                    subjects: [{ kind: "ServiceAccount", name: sa, namespace: ctx.naming.namespace }],
-                },
-                dependsOn: ["controller-tenant-role", "controller-serviceaccount"],
-            },
+            ...namespacedRole(ctx, {
+                roles: ["controller-tenant-role", "controller-tenant-rolebinding"],
+                name: ctx.naming.resource("controller-tenants"),
+                bindingName: ctx.naming.resource("controller-tenants-binding"),
+                labels,
+                // Read-only, in the release namespace only: the controller alone reads tenants.
+                rules: [{ apiGroups: [VMAFX_GROUP], resources: [vmafxCrd("VmafxTenant").plural], verbs: ["get", "list", "watch"] }],
+                serviceAccount: { name: sa, role: "controller-serviceaccount" },
+            }),
         );
     }
     const dataVolume: Volume = c.persistence.enabled
