@@ -24,7 +24,8 @@ const INVALID: { name: string; values: Record<string, unknown>; key: string; val
         values: { node: { enabled: true, replica: 2 } },
         key: "vmafx:node.replica",
         value: "2",
-        accepted: /: unknown key; accepted keys here: enabled, replicas, grpcPort, metricsPort, image, controllerAddr, resources, nodeSelector, tolerations, controllerToken$/,
+        accepted:
+            /: unknown key; accepted keys here: enabled, replicas, grpcPort, metricsPort, image, controllerAddr, resources, nodeSelector, tolerations, controllerToken$/,
     },
     { name: "wrong type", values: { node: { enabled: "yes" } }, key: "vmafx:node.enabled", value: '"yes"', accepted: /: must be true or false$/ },
     { name: "UID 0 at pod level", values: { security: { pod: { runAsUser: 0 } } }, key: "vmafx:security.pod.runAsUser", value: "0", accepted: /non-zero UID/ },
