@@ -40,8 +40,14 @@ describe("offline render", () => {
             assert.deepEqual(readAll(a), readAll(b));
             assert.equal(Object.keys(readAll(a)).length, files.length);
             const objects = files.map((f) => yaml.load(fs.readFileSync(path.join(a, f), "utf8")) as any);
-            assert.equal(objects[0].kind, "Namespace");
-            const version = objects[0].metadata.labels["pod-security.kubernetes.io/enforce-version"];
+            // Install order: the CRDs (cluster-scoped, before any object of their kinds), then the Namespace.
+            const first = objects.findIndex((o) => o.kind !== "CustomResourceDefinition");
+            assert.equal(objects[first].kind, "Namespace");
+            assert.ok(
+                objects.slice(first).every((o) => o.kind !== "CustomResourceDefinition"),
+                "a CRD after the Namespace",
+            );
+            const version = objects[first].metadata.labels["pod-security.kubernetes.io/enforce-version"];
             let pods = 0;
             for (const obj of objects) {
                 const pod = podTemplateOf(obj);

@@ -9,6 +9,8 @@ import { StackConfig } from "./config";
 
 /** Install order of kinds (as Helm applies them); unknown kinds go last. */
 const KIND_ORDER = [
+    // Before the custom resources of their kinds (which rank last, as kinds not listed here do).
+    "CustomResourceDefinition",
     "Namespace",
     "NetworkPolicy",
     "ServiceAccount",
