@@ -17,3 +17,5 @@ export type { Flow, FlowEnd, FlowPort, PodPeer, CidrPeer } from "./flows";
 export { LABEL } from "./naming";
 export { hardeningRows } from "./security";
 export { networkPolicyRows } from "./network-policies";
+export { VMAFX_CRDS, VMAFX_GROUP, VMAFX_VERSION, crdName, objectSchema } from "./crds";
+export type { VmafxCrd } from "./crds";

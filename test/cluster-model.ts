@@ -1,9 +1,22 @@
-// Turns a rendered release into the flow analyzer's model (namespaces, pods, policies) and
-// turns the component's flow list into concrete probes: one endpoint pair per flow and port.
+// Turns a rendered release into the flow analyzer's model (core's modelFromManifests: namespaces, one pod per
+// workload, policies) and turns the component's flow list into concrete probes: one endpoint pair per flow and port.
 import * as ipaddr from "ipaddr.js";
-import { addressInCidr, Cluster, Endpoint, evaluateFlow, IpEndpoint, NetworkPolicyObject, parseCidr, PodEndpoint, Protocol } from "@vmafx-k8s/core";
+import * as yaml from "js-yaml";
+import {
+    addressInCidr,
+    Cluster,
+    DirectionVerdict,
+    Endpoint,
+    ensureNamespace,
+    evaluateFlow,
+    IpEndpoint,
+    modelFromManifests,
+    parseCidr,
+    PodEndpoint,
+    Protocol,
+} from "@vmafx-k8s/core";
 import { BuildContext, Flow, FlowEnd, Manifest } from "@vmafx-k8s/vmafx/plan";
-import { podTemplates } from "./helpers";
+import { flowsCommand } from "@vmafx-k8s/policy-pack/flows";
 
 export interface Model {
     cluster: Cluster;
@@ -15,30 +28,15 @@ export interface Model {
 /** Builds the analyzer's view of a release: its policies, its Namespace labels, one pod per workload. */
 export function modelOf(manifests: readonly Manifest[], ctx: BuildContext): Model {
     const namespace = ctx.naming.namespace;
-    const nsManifest = manifests.find((m) => m.kind === "Namespace");
-    const cluster: Cluster = {
-        policies: manifests.filter((m) => m.kind === "NetworkPolicy") as unknown as NetworkPolicyObject[],
-        namespaces: [{ name: namespace, labels: nsManifest?.metadata.labels ?? {} }],
-    };
+    const model = modelFromManifests(manifests as unknown as Record<string, any>[], namespace);
     const release = new Map<string, PodEndpoint>();
-    for (const t of podTemplates(manifests)) {
-        const component = t.metadata.labels["app.kubernetes.io/component"];
-        release.set(component, {
-            kind: "pod",
-            name: t.owner,
-            namespace,
-            labels: t.metadata.labels,
-            ports: t.spec.containers.flatMap((c: any) => c.ports ?? []),
-        });
-    }
-    return { cluster, release, namespace };
+    for (const w of model.workloads) release.set(w.pod.labels["app.kubernetes.io/component"], w.pod);
+    return { cluster: model.cluster, release, namespace };
 }
 
 /** Adds a namespace (if new) and returns a pod in it with the given labels. */
 export function podIn(model: Model, namespace: string, labels: Record<string, string>, nsLabels: Record<string, string> = {}, name?: string): PodEndpoint {
-    if (!model.cluster.namespaces.some((n) => n.name === namespace)) {
-        model.cluster.namespaces.push({ name: namespace, labels: nsLabels });
-    }
+    ensureNamespace(model, namespace, nsLabels);
     return { kind: "pod", name: name ?? `${namespace}/${Object.values(labels).join("-") || "any"}`, namespace, labels };
 }
 
@@ -114,4 +112,59 @@ export function probesOf(model: Model, flows: Flow[]): Probe[] {
 
 export function allowed(model: Model, p: { from: Endpoint; to: Endpoint; port: number; protocol: Protocol }): boolean {
     return evaluateFlow(model.cluster, p.from, p.to, p.port, p.protocol).allowed;
+}
+
+/** A probe's endpoint as `vmafx-policy flows` names it: a release workload by namespace/Kind/name, another pod by its labels, an address as itself. */
+export function flowsEndpointText(model: Model, e: Endpoint): string {
+    if (e.kind === "ip") return e.ip;
+    if ([...model.release.values()].includes(e)) return `${e.namespace}/${e.name}`;
+    return `pod:${Object.entries(e.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",")}@${e.namespace}`;
+}
+
+/**
+ * The manifests `vmafx-policy flows` reads for probes of `model`: the release's, plus a Namespace object with its
+ * labels for every namespace the probes added (podIn).
+ */
+export function flowsInput(model: Model, manifests: readonly Manifest[]): string {
+    const declared = new Set(manifests.filter((m) => m.kind === "Namespace").map((m) => m.metadata.name));
+    const namespaces = model.cluster.namespaces
+        .filter((n) => !declared.has(n.name))
+        .map((n) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name: n.name, labels: n.labels ?? {} } }));
+    return [...manifests, ...namespaces].map((m) => yaml.dump(m, { noRefs: true })).join("---\n");
+}
+
+/** What `vmafx-policy flows --json` says decides one side: the isolating policies and the allowing rules. */
+function deciding(v: { isolatedBy: string[]; allowedBy: { policy: string; rule: number }[] }) {
+    return { isolatedBy: v.isolatedBy, allowedBy: v.allowedBy };
+}
+
+function decidingOf(v: DirectionVerdict, namespace: string | undefined) {
+    return deciding({
+        isolatedBy: v.isolatedBy.map((p) => `${namespace}/${p}`),
+        allowedBy: v.allowedBy.map((r) => ({ policy: `${r.namespace}/${r.policy}`, rule: r.rule })),
+    });
+}
+
+/**
+ * Asks `vmafx-policy flows --from --to --port --json` about a probe over `input` (flowsInput) and returns its exit
+ * code, the deciding policies it names on each side, and the same as the analyzer (evaluateFlow) has them.
+ */
+export async function askFlows(model: Model, input: string, p: { from: Endpoint; to: Endpoint; port: number; protocol: Protocol }) {
+    const out: string[] = [];
+    const args = ["--from", flowsEndpointText(model, p.from), "--to", flowsEndpointText(model, p.to), "--port", `${p.port}/${p.protocol}`];
+    const code = await flowsCommand([...args, "--json", "--namespace", model.namespace, "-"], {
+        stdout: (l) => out.push(l),
+        stderr: (l) => out.push(l),
+        readStdin: () => input,
+    });
+    const answers = out.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    const said = answers.flatMap((a) =>
+        a.parts.map((part: any) => ({ allowed: part.allowed, egress: deciding(part.egress), ingress: deciding(part.ingress) })),
+    );
+    const v = evaluateFlow(model.cluster, p.from, p.to, p.port, p.protocol);
+    const ns = (e: Endpoint) => (e.kind === "pod" ? e.namespace : undefined);
+    const analyzer = [{ allowed: v.allowed, egress: decidingOf(v.egress, ns(p.from)), ingress: decidingOf(v.ingress, ns(p.to)) }];
+    return { code, output: out.join("\n"), said, analyzer, verdict: v };
 }

@@ -7,7 +7,7 @@ import { validateArgs } from "@vmafx-k8s/vmafx";
 import { BuildContext, buildPlan, intendedFlows, makeContext, Manifest } from "@vmafx-k8s/vmafx/plan";
 import { kubernetesObjects, readStackConfig, runProgram } from "../tools/offline/program";
 import { stackContext } from "../tools/offline/stack-context";
-import { Model, Probe, allowed, modelOf, podIn, probesOf } from "./cluster-model";
+import { Model, Probe, allowed, askFlows, flowsInput, modelOf, podIn, probesOf } from "./cluster-model";
 import { find, planFor } from "./helpers";
 
 function stackRelease(stack: string, overrides: Record<string, unknown> = {}): { ctx: BuildContext; manifests: Manifest[] } {
@@ -156,6 +156,39 @@ describe("NetworkPolicy bundle", () => {
                     it(`denied: ${d.label}`, () => {
                         assert.equal(allowed(model, { from: d.from(model), to: d.to(model), port: d.port, protocol: d.protocol ?? "TCP" }), false);
                     });
+                }
+            });
+
+            it("vmafx-policy flows answers every probe as the analyzer does, naming the deciding policies", async () => {
+                const checks = [
+                    ...probes.map((p) => ({ ...p, want: true })),
+                    ...s.denied.map((d) => ({
+                        label: d.label,
+                        from: d.from(model),
+                        to: d.to(model),
+                        port: d.port,
+                        protocol: d.protocol ?? "TCP",
+                        want: false,
+                    })),
+                ];
+                const input = flowsInput(model, manifests);
+                for (const c of checks) {
+                    const a = await askFlows(model, input, c);
+                    assert.equal(a.verdict.allowed, c.want, c.label);
+                    assert.equal(a.code, c.want ? 0 : 1, `${c.label}\n${a.output}`);
+                    assert.deepEqual(a.said, a.analyzer, c.label);
+                    // Allowed: each isolated side names its allowing rules. Denied: the denying side names its isolating policies.
+                    const sides = [a.said[0].egress, a.said[0].ingress];
+                    if (c.want)
+                        assert.ok(
+                            sides.every((d) => d.isolatedBy.length === 0 || d.allowedBy.length > 0),
+                            c.label,
+                        );
+                    else
+                        assert.ok(
+                            sides.some((d) => d.isolatedBy.length > 0 && d.allowedBy.length === 0),
+                            c.label,
+                        );
                 }
             });
 

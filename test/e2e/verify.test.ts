@@ -7,11 +7,14 @@ import * as os from "os";
 import * as path from "path";
 import {
     canonical,
+    compareCustomResourceSpecs,
     compareNetworkPolicySpecs,
     compareWithRender,
     componentOfYamlProgram,
+    destroyedFinding,
     exampleFindings,
     ExampleRecording,
+    isCustomResource,
     objectsInState,
     plannedResources,
     podFromTemplate,
@@ -68,6 +71,136 @@ describe("e2e verify helpers", () => {
             { apiVersion: "v1", kind: "Namespace", name: "vmafx", namespace: undefined },
             { apiVersion: "apps/v1", kind: "Deployment", name: "vmafx", namespace: "vmafx" },
         ]);
+    });
+
+    it("marks the objects registered with retainOnDelete, and only those", () => {
+        const crd = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "vmafxjobs.vmafx.dev" } };
+        const exported = {
+            deployment: {
+                resources: [
+                    { type: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", custom: true, retainOnDelete: true, outputs: crd },
+                    { type: "kubernetes:core/v1:Namespace", custom: true, retainOnDelete: false, outputs: namespace },
+                ],
+            },
+        };
+        assert.deepStrictEqual(objectsInState(exported), [
+            {
+                apiVersion: "apiextensions.k8s.io/v1",
+                kind: "CustomResourceDefinition",
+                name: "vmafxjobs.vmafx.dev",
+                namespace: undefined,
+                retainOnDelete: true,
+            },
+            { apiVersion: "v1", kind: "Namespace", name: "vmafx", namespace: undefined },
+        ]);
+    });
+
+    describe("after destroy: gone, except the retained CRDs", () => {
+        const crdRef = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: "vmafxjobs.vmafx.dev" };
+        const retained = { ...crdRef, retainOnDelete: true as const };
+        const liveCrd = { kind: "CustomResourceDefinition", metadata: { name: crdRef.name } };
+        const notFound = 'Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io "vmafxjobs.vmafx.dev" not found';
+        const cases: [string, Parameters<typeof destroyedFinding>, boolean, RegExp][] = [
+            ["a retained CRD that is still there", [retained, liveCrd, undefined], true, /is retained/],
+            ["a retained CRD that is gone", [retained, undefined, notFound], false, /registered with retainOnDelete but is gone/],
+            [
+                "a retained CRD being deleted",
+                [retained, { ...liveCrd, metadata: { ...liveCrd.metadata, deletionTimestamp: "2026-12-01T00:00:00Z" } }, undefined],
+                false,
+                /being deleted/,
+            ],
+            ["a CRD registered without retainOnDelete that is still there", [crdRef, liveCrd, undefined], false, /still there after destroy/],
+            [
+                "a retained object of another kind",
+                [{ apiVersion: "v1", kind: "ConfigMap", name: "c", namespace: "vmafx", retainOnDelete: true }, { kind: "ConfigMap" }, undefined],
+                false,
+                /only CRDs may be/,
+            ],
+            [
+                "a deleted ConfigMap",
+                [{ apiVersion: "v1", kind: "ConfigMap", name: "c", namespace: "vmafx" }, undefined, 'Error from server (NotFound): configmaps "c" not found'],
+                true,
+                /is gone/,
+            ],
+            [
+                "a custom resource whose kind is gone",
+                [
+                    { apiVersion: "vmafx.dev/v1", kind: "VmafxTenant", name: "a", namespace: "vmafx" },
+                    undefined,
+                    'error: resource mapping not found for name: "a": no matches for kind "VmafxTenant" in version "vmafx.dev/v1"',
+                ],
+                true,
+                /is gone/,
+            ],
+            [
+                "a Terminating Namespace",
+                [{ apiVersion: "v1", kind: "Namespace", name: "vmafx" }, { kind: "Namespace", status: { phase: "Terminating" } }, undefined],
+                true,
+                /Terminating/,
+            ],
+        ];
+        for (const [name, args, ok, message] of cases) {
+            it(name, () => {
+                const finding = destroyedFinding(...args);
+                assert.strictEqual(finding.ok, ok, finding.message);
+                assert.match(finding.message, message);
+            });
+        }
+    });
+
+    it("tells custom resources from built-in kinds by their API group", () => {
+        for (const apiVersion of ["vmafx.dev/v1", "monitoring.coreos.com/v1"]) assert.ok(isCustomResource({ apiVersion }), apiVersion);
+        for (const apiVersion of [
+            "v1",
+            "apps/v1",
+            "batch/v1",
+            "policy/v1",
+            "networking.k8s.io/v1",
+            "rbac.authorization.k8s.io/v1",
+            "apiextensions.k8s.io/v1",
+        ]) {
+            assert.ok(!isCustomResource({ apiVersion }), apiVersion);
+        }
+    });
+
+    describe("rendered CRD and custom resource specs in the cluster", () => {
+        const tenant = {
+            apiVersion: "vmafx.dev/v1",
+            kind: "VmafxTenant",
+            metadata: { name: "studio-a", namespace: "vmafx" },
+            spec: { tenantId: "studio-a", enabled: true, oidc: { issuer: "https://i/", jwksEndpoint: "https://i/keys", audience: "vmafx" } },
+        };
+        const crd = {
+            apiVersion: "apiextensions.k8s.io/v1",
+            kind: "CustomResourceDefinition",
+            metadata: { name: "vmafxtenants.vmafx.dev" },
+            spec: { group: "vmafx.dev", versions: [{ name: "v1", schema: { openAPIV3Schema: { type: "object", required: ["spec"] } } }] },
+        };
+        const withDefaults = JSON.parse(JSON.stringify(tenant));
+        withDefaults.spec.oidc.tenantClaim = "tid";
+        withDefaults.spec.rbac = { defaultRole: "vmafx:reader" };
+        const crdLive = JSON.parse(JSON.stringify(crd));
+        crdLive.spec.conversion = { strategy: "None" };
+
+        it("accepts the API server's defaults added to them", () => {
+            assert.deepStrictEqual(compareCustomResourceSpecs([tenant, crd], [withDefaults, crdLive]), []);
+        });
+
+        it("names a field a CRD schema pruned, a changed schema, and ignores built-in kinds", () => {
+            const pruned = JSON.parse(JSON.stringify(withDefaults));
+            delete pruned.spec.oidc.audience;
+            const changed = JSON.parse(JSON.stringify(crdLive));
+            changed.spec.versions[0].schema.openAPIV3Schema.required = [];
+            const otherDeployment = JSON.parse(JSON.stringify(deployment));
+            otherDeployment.spec.template.spec.serviceAccountName = "other";
+            assert.deepStrictEqual(
+                compareCustomResourceSpecs([tenant, crd, deployment], [pruned, changed, otherDeployment]).map((d) => d.what),
+                [
+                    "spec of VmafxTenant/vmafx/studio-a at .spec.oidc.audience: undefined",
+                    "spec of CustomResourceDefinition//vmafxtenants.vmafx.dev at .spec.versions[0].schema.openAPIV3Schema.required: []",
+                ],
+            );
+        });
     });
 
     it("builds a Pod from a Deployment's and a CronJob's template, none from a Namespace", () => {

@@ -8,8 +8,11 @@
 // applied: every Kubernetes object in the stack's state exists in the cluster; every Namespace carries the
 // restricted Pod Security labels; a Pod built from every pod template (as applied, and as the offline render wrote
 // it) is admitted by a server-side dry run; a deliberately non-compliant Pod is rejected with "violates
-// PodSecurity"; the applied objects match the offline render of the same stack (kinds, names, security contexts).
-// destroyed: none of those objects is left (a Namespace may stay Terminating: no namespace controller runs).
+// PodSecurity"; the applied objects match the offline render of the same stack (kinds, names, security contexts), and
+// the spec of every CustomResourceDefinition and custom resource the render holds is in the cluster as rendered (the
+// API server may add its defaults, but a field pruned by a CRD schema, or changed, is a difference).
+// destroyed: none of those objects is left (a Namespace may stay Terminating: no namespace controller runs), except
+// the CustomResourceDefinitions the stack registered with retainOnDelete, which must still be there.
 // yaml-preview: `pulumi preview --json` of a Pulumi YAML program using the component package planned one VmafxStack,
 // every Kubernetes object under it, and the same objects (kinds, names, apiVersions, security contexts,
 // NetworkPolicy specs) as VmafxStack constructed directly in TypeScript with the same properties.
@@ -32,6 +35,8 @@ export interface ObjectRef {
     kind: string;
     name: string;
     namespace?: string;
+    /** Registered with retainOnDelete: `pulumi destroy` leaves the object in the cluster (set only when true). */
+    retainOnDelete?: true;
 }
 
 export function refKey(o: { kind: string; name: string; namespace?: string }): string {
@@ -50,7 +55,9 @@ function refOf(obj: K8sObject): ObjectRef {
 /** Kubernetes objects recorded in a `pulumi stack export` (custom resources of the kubernetes package). */
 export function objectsInState(exported: any): ObjectRef[] {
     const resources: any[] = exported?.deployment?.resources ?? [];
-    return resources.filter((r) => r.custom && typeof r.type === "string" && r.type.startsWith("kubernetes:") && r.outputs?.kind).map((r) => refOf(r.outputs));
+    return resources
+        .filter((r) => r.custom && typeof r.type === "string" && r.type.startsWith("kubernetes:") && r.outputs?.kind)
+        .map((r) => (r.retainOnDelete === true ? { ...refOf(r.outputs), retainOnDelete: true } : refOf(r.outputs)));
 }
 
 /** Objects written by `npm run render` (one YAML document per file). */
@@ -145,6 +152,46 @@ export function compareWithRender(render: K8sObject[], applied: K8sObject[]): Di
         if (canonical(rs) !== canonical(as)) {
             diffs.push({ what: `security contexts of ${k}`, render: canonical(rs), cluster: canonical(as) });
         }
+    }
+    return diffs;
+}
+
+/** API groups of the built-in kinds; an object of any other group is a custom resource. */
+const BUILT_IN_GROUPS = new Set(["", "apps", "batch", "policy"]);
+
+export function isCustomResource(obj: K8sObject): boolean {
+    const apiVersion = String(obj.apiVersion ?? "");
+    const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+    return !BUILT_IN_GROUPS.has(group) && !group.endsWith(".k8s.io");
+}
+
+/** Where `actual` lacks or changes a field of `expected` (objects: every key of expected; arrays and scalars: equal). */
+export function missingOrChanged(expected: unknown, actual: unknown, at = ""): string[] {
+    if (expected && typeof expected === "object" && !Array.isArray(expected)) {
+        if (!actual || typeof actual !== "object" || Array.isArray(actual)) return [`${at || "."}: ${canonical(actual)}`];
+        return Object.entries(expected).flatMap(([k, v]) => missingOrChanged(v, (actual as K8sObject)[k], `${at}.${k}`));
+    }
+    if (Array.isArray(expected)) {
+        if (!Array.isArray(actual) || actual.length !== expected.length) return [`${at}: ${canonical(actual)}`];
+        return expected.flatMap((v, i) => missingOrChanged(v, actual[i], `${at}[${i}]`));
+    }
+    return expected === actual ? [] : [`${at}: ${canonical(actual)}`];
+}
+
+/**
+ * The spec of every CustomResourceDefinition and custom resource of the render, looked up in the applied objects: each
+ * rendered field must be there with its value. The API server adds defaults (a CRD's conversion strategy, a custom
+ * resource's schema defaults), so extra fields are fine; a field a CRD schema pruned, or a changed one, is not.
+ */
+export function compareCustomResourceSpecs(render: K8sObject[], applied: K8sObject[]): Difference[] {
+    const a = new Map(applied.map((o) => [refKey(refOf(o)), o]));
+    const diffs: Difference[] = [];
+    for (const o of render.filter((r) => r.kind === "CustomResourceDefinition" || isCustomResource(r))) {
+        const k = refKey(refOf(o));
+        const other = a.get(k);
+        if (!other) continue;
+        const wrong = missingOrChanged(o.spec ?? {}, other.spec ?? {}, ".spec");
+        if (wrong.length > 0) diffs.push({ what: `spec of ${k} at ${wrong.join(", ")}`, render: canonical(o.spec), cluster: canonical(other.spec) });
     }
     return diffs;
 }
@@ -337,6 +384,31 @@ function checkApplied(stack: string, refs: ObjectRef[], renderDir: string, bin: 
     } else {
         for (const d of diffs) fail(`${stack}: offline render differs from the cluster in ${d.what}: render ${d.render}, cluster ${d.cluster}`);
     }
+
+    const custom = render.filter((o) => o.kind === "CustomResourceDefinition" || isCustomResource(o));
+    const specDiffs = compareCustomResourceSpecs(render, applied);
+    if (custom.length > 0 && specDiffs.length === 0) {
+        const kinds = [...new Set(custom.map((o) => o.kind))].sort().join(", ");
+        pass(`${stack}: the specs of the ${custom.length} rendered CRDs and custom resources (${kinds}) are in the cluster as rendered`);
+    }
+    for (const d of specDiffs) fail(`${stack}: the cluster lacks or changed rendered fields of the ${d.what}: render ${d.render}, cluster ${d.cluster}`);
+}
+
+/** Whether an object of the stack state is where it should be after `pulumi destroy`, and why. */
+export function destroyedFinding(ref: ObjectRef, obj: K8sObject | undefined, err: string | undefined): { ok: boolean; message: string } {
+    // NotFound, or the kind itself is gone (its CRD deleted): either way no such object exists.
+    const gone = !obj && !!err && /NotFound|not found|no matches for kind/.test(err);
+    if (ref.retainOnDelete) {
+        // Deleting a CRD deletes every object of its kind, so the component retains its CRDs, and nothing else.
+        if (ref.kind !== "CustomResourceDefinition") return { ok: false, message: `${refKey(ref)} was registered with retainOnDelete; only CRDs may be` };
+        if (obj && !obj.metadata?.deletionTimestamp) return { ok: true, message: `${refKey(ref)} is retained (registered with retainOnDelete)` };
+        return { ok: false, message: `${refKey(ref)} was registered with retainOnDelete but is ${obj ? "being deleted" : `gone${err ? `: ${err}` : ""}`}` };
+    }
+    if (gone) return { ok: true, message: `${refKey(ref)} is gone` };
+    if (obj && ref.kind === "Namespace" && obj.status?.phase === "Terminating") {
+        return { ok: true, message: `${refKey(ref)} is Terminating (no namespace controller runs on the test API server)` };
+    }
+    return { ok: false, message: `${refKey(ref)} is still there after destroy${err ? `: ${err}` : ""}` };
 }
 
 function checkDestroyed(stack: string, refs: ObjectRef[], bin: string): void {
@@ -346,13 +418,8 @@ function checkDestroyed(stack: string, refs: ObjectRef[], bin: string): void {
     }
     for (const ref of refs) {
         const { obj, err } = getObject(bin, ref);
-        if (!obj && err && /NotFound|not found/.test(err)) {
-            pass(`${stack}: ${refKey(ref)} is gone`);
-        } else if (obj && ref.kind === "Namespace" && obj.status?.phase === "Terminating") {
-            pass(`${stack}: ${refKey(ref)} is Terminating (no namespace controller runs on the test API server)`);
-        } else {
-            fail(`${stack}: ${refKey(ref)} is still there after destroy${err ? `: ${err}` : ""}`);
-        }
+        const finding = destroyedFinding(ref, obj, err);
+        (finding.ok ? pass : fail)(`${stack}: ${finding.message}`);
     }
 }
 

@@ -3,5 +3,21 @@
 export * from "./types";
 export { selectorMatches } from "./selector";
 export { NAMESPACE_NAME_LABEL, effectivePolicyTypes, evaluateFlow, namespaceLabels, openInternetEgress, policiesSelecting, policyNamespace } from "./analyze";
-export { validateNetworkPolicy } from "./validate";
+export { fieldErrorPaths, fieldErrors, validateNetworkPolicy } from "./validate";
 export type { ValidateOptions } from "./validate";
+export { ensureNamespace, modelFromManifests } from "./model";
+export type { ManifestModel, Workload } from "./model";
+export {
+    EndpointSyntaxError,
+    FLOW_PROTOCOLS,
+    decisionData,
+    decisionText,
+    flowMatrix,
+    flowRows,
+    flowMermaid,
+    portText,
+    queryFlow,
+    resolveEndpoint,
+    sideText,
+} from "./flows";
+export type { AddressRange, FlowDecision, FlowEndpoint, FlowMatrix, FlowRow, QueryAnswer, QueryPart } from "./flows";

@@ -65,7 +65,14 @@ export interface NetworkPolicySpec {
 export interface NetworkPolicyObject {
     apiVersion?: string;
     kind?: string;
-    metadata: { name: string; namespace?: string | null; labels?: Record<string, string> | null };
+    metadata: {
+        name: string;
+        generateName?: string | null;
+        namespace?: string | null;
+        labels?: Record<string, string> | null;
+        annotations?: Record<string, string> | null;
+        finalizers?: string[] | null;
+    };
     spec: NetworkPolicySpec;
 }
 

@@ -1,11 +1,15 @@
 import { strict as assert } from "assert";
 import { parseK8sCidr } from "../cidr";
-import { NetworkPolicyObject, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec, validateNetworkPolicy } from "./index";
+import { NetworkPolicyObject, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec, fieldErrorPaths, validateNetworkPolicy } from "./index";
 
 const np = (spec: NetworkPolicySpec, name = "vmafx-test"): NetworkPolicyObject => ({ metadata: { name, namespace: "vmafx" }, spec });
 const withPeer = (peer: NetworkPolicyPeer) => np({ podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [peer] }] });
 const withPort = (port: NetworkPolicyPort) => np({ podSelector: {}, ingress: [{ ports: [port] }] });
 const ipBlock = (cidr: string, except?: string[]) => withPeer({ ipBlock: { cidr, except } });
+// The API server's format-error details end with examples and the regex used (validation.RegexError).
+const KEY_REGEX = "(e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const VALUE_REGEX = "(e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+const SUBDOMAIN_REGEX = "(e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
 describe("netpol: validateNetworkPolicy accepts", () => {
     const valid: [string, NetworkPolicyObject][] = [
@@ -221,21 +225,21 @@ describe("netpol: validateNetworkPolicy rejects", () => {
             "bad label key",
             np({ podSelector: { matchLabels: { "-bad": "x" } } }),
             [
-                `spec.podSelector.matchLabels: Invalid value: "-bad": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+                `spec.podSelector.matchLabels: Invalid value: "-bad": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character ${KEY_REGEX}`,
             ],
         ],
         [
             "bad label value",
             withPeer({ podSelector: { matchLabels: { app: "a b" } } }),
             [
-                `${P}.podSelector.matchLabels: Invalid value: "a b": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+                `${P}.podSelector.matchLabels: Invalid value: "a b": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character ${VALUE_REGEX}`,
             ],
         ],
         [
             "bad name",
             np({}, "Bad_Name"),
             [
-                `metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+                `metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character ${SUBDOMAIN_REGEX}`,
             ],
         ],
     ];
@@ -253,6 +257,77 @@ describe("netpol: validateNetworkPolicy rejects", () => {
             validateNetworkPolicy(policy).map((e) => e.split(":")[0]),
             ["spec.ingress[0].ports[0].port", "spec.ingress[0].from[0].ipBlock.except[0]", "spec.egress[0].to[0]", "spec.egress[0].to[1].ipBlock.except[1]"],
         );
+    });
+
+    it("an except of the other family fails, also against an IPv4-mapped cidr (the prefix lengths as written decide)", () => {
+        const subset = (i: number) => `${P}.ipBlock.except[${i}]: Invalid value: "10.0.0.0/8": must be a strict subset of \`cidr\``;
+        assert.deepEqual(validateNetworkPolicy(ipBlock("2001:db8::/32", ["10.0.0.0/8"])), [subset(0)]);
+        assert.deepEqual(validateNetworkPolicy(ipBlock("::/0", ["2001:db8::/32", "10.0.0.0/8"])), [subset(1)]);
+        // ::ffff:0.0.0.0/96 is 0.0.0.0/0 to the address check, but /96 is not shorter than /8.
+        assert.deepEqual(validateNetworkPolicy(ipBlock("::ffff:0.0.0.0/96", ["10.0.0.0/8"]), { strictCidr: false }), [subset(0)]);
+        assert.deepEqual(validateNetworkPolicy(ipBlock("::ffff:0.0.0.0/96", ["10.0.0.0/8"])), [
+            `${P}.ipBlock.cidr: Invalid value: "::ffff:0.0.0.0/96": must not have an IPv4-mapped IPv6 address`,
+            subset(0),
+        ]);
+        // The other way round the written /104 is longer than /8 and its address lies inside: accepted (strict mode rejects the form).
+        assert.deepEqual(validateNetworkPolicy(ipBlock("10.0.0.0/8", ["::ffff:10.0.0.0/104"]), { strictCidr: false }), []);
+        assert.deepEqual(validateNetworkPolicy(ipBlock("10.0.0.0/8", ["::ffff:10.1.0.0/112"])), [
+            `${P}.ipBlock.except[0]: Invalid value: "::ffff:10.1.0.0/112": must not have an IPv4-mapped IPv6 address`,
+        ]);
+    });
+
+    it("object metadata: generateName, namespace, labels, annotations, finalizers", () => {
+        const policy = np({});
+        policy.metadata = {
+            name: "",
+            generateName: "Bad-",
+            namespace: "a.b",
+            labels: { "example.com/": "x", ok: "-v" },
+            annotations: { "Example.COM/Fine": "1", "two/slash/es": "x" },
+            finalizers: ["kubernetes", "example.com/ok", "custom", "orphan", "foregroundDeletion"],
+        };
+        assert.deepEqual(validateNetworkPolicy(policy), [
+            `metadata.generateName: Invalid value: "Bad-": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character ${SUBDOMAIN_REGEX}`,
+            `metadata.name: Required value: name or generateName is required`,
+            `metadata.namespace: Invalid value: "a.b": must not contain dots`,
+            `metadata.labels: Invalid value: "example.com/": name part must be non-empty`,
+            `metadata.labels: Invalid value: "example.com/": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character ${KEY_REGEX}`,
+            `metadata.labels: Invalid value: "-v": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character ${VALUE_REGEX}`,
+            `metadata.annotations: Invalid value: "two/slash/es": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character ${KEY_REGEX} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+            `metadata.finalizers: Invalid value: ["kubernetes","example.com/ok","custom","orphan","foregroundDeletion"]: finalizer orphan and foregroundDeletion cannot be both set`,
+            `metadata.finalizers[2]: Invalid value: "custom": name is neither a standard finalizer name nor is it fully qualified`,
+        ]);
+        policy.metadata = { name: "ok", annotations: { big: "x".repeat(256 * 1024) } };
+        assert.deepEqual(validateNetworkPolicy(policy), [`metadata.annotations: Too long: may not be more than 262144 bytes`]);
+        policy.metadata = { name: "x".repeat(254), generateName: "fine-" };
+        assert.deepEqual(validateNetworkPolicy(policy), [`metadata.name: Invalid value: "${"x".repeat(254)}": must be no more than 253 characters`]);
+    });
+
+    it("label key prefix and name lengths count bytes, as the API server does", () => {
+        const long = `${"a".repeat(62)}é`;
+        assert.deepEqual(validateNetworkPolicy(np({ podSelector: { matchLabels: { [long]: "" } } })), [
+            `spec.podSelector.matchLabels: Invalid value: "${long}": name part must be no more than 63 bytes`,
+            `spec.podSelector.matchLabels: Invalid value: "${long}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character ${KEY_REGEX}`,
+        ]);
+    });
+
+    it("fieldErrorPaths reads the paths of our messages and of the API server's report", () => {
+        const server = [
+            'The NetworkPolicy "x" is invalid: ',
+            '* metadata.name: Invalid value: "X": a lowercase RFC 1123 subdomain must consist of ...',
+            "* spec.egress[0].to[3].ipBlock.cidr: Required value",
+            "* spec.ingress[0].from[0]: Forbidden: may not specify both ipBlock and another peer",
+        ].join("\n");
+        assert.deepEqual(fieldErrorPaths(server), ["metadata.name", "spec.egress[0].to[3].ipBlock.cidr", "spec.ingress[0].from[0]"]);
+        assert.deepEqual(
+            fieldErrorPaths('The NetworkPolicy "x" is invalid: spec.policyTypes[0]: Unsupported value: "ingress": supported values: "Ingress", "Egress"'),
+            ["spec.policyTypes[0]"],
+        );
+        assert.deepEqual(fieldErrorPaths(validateNetworkPolicy(withPort({ port: 0, endPort: 70000 })).join("\n")), [
+            "spec.ingress[0].ports[0].port",
+            "spec.ingress[0].ports[0].endPort",
+        ]);
+        assert.deepEqual(fieldErrorPaths("no errors here: Invalid value"), []);
     });
 
     it("legacy CIDR forms pass with strictCidr: false, and garbage still fails", () => {
