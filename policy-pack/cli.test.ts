@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { Io, main } from "./cli";
+import { EXIT_CODES, Io, main } from "./cli";
 import { Obj, defaultDenyPolicy, egressPolicy, namespace, podSpecOf, workload } from "./fixtures";
 import { parseManifests } from "@vmafx-k8s/core";
 
@@ -173,6 +173,165 @@ describe("vmafx-policy", () => {
         });
     });
 
+    describe("exit codes: 1 violation, 2 input error without violation, 3 both (a violation is never hidden)", () => {
+        const bad = () => dump(badCronJob());
+        const good = () => dump(workload("Deployment", { name: "web" }));
+        const missing = () => path.join(dir, "missing.yaml");
+        for (const [command, extra] of [
+            ["psa", []],
+            ["check", ["--environment", "prod"]],
+        ] as const) {
+            it(`${command}: 0, 1, 2 and 3`, async () => {
+                const okInput = command === "psa" ? good() : dump(namespace("shop"), defaultDenyPolicy(), workload("Deployment", { name: "web" }));
+                assert.equal(await main([command, ...extra, "-"], io(okInput)), 0);
+                assert.equal(await main([command, ...extra, "-"], io(bad())), 1);
+                const two = io(okInput);
+                assert.equal(await main([command, ...extra, "-", missing()], two), 2);
+                assert.match(two.err.join("\n"), /missing\.yaml: cannot read: ENOENT/);
+                const three = io(bad());
+                assert.equal(await main([command, ...extra, "-", missing()], three), 3);
+                assert.match(three.err.join("\n"), /missing\.yaml: cannot read: ENOENT/);
+            });
+        }
+
+        it("the kubernetes/examples case: a tree with rejected pods and one unreadable file exits 3, not 2", async () => {
+            const t = io();
+            assert.equal(await main(["psa", path.join(dir, "a.yaml"), path.join(dir, "notes.txt")], t), 3);
+            assert.match(t.out[t.out.length - 1], /1 not allowed/);
+        });
+
+        it("an expired exemption is an input error: 2 when the object is fixed, 3 when the violation is back", async () => {
+            const file = path.join(dir, "expired.yaml");
+            fs.writeFileSync(file, "exemptions:\n  - checks: [privileged]\n    match: {name: nightly}\n    reason: batch tool\n    expires: 2026-01-31\n");
+            const before = io(dump(badCronJob()));
+            before.today = () => "2026-01-31";
+            assert.equal(await main(["psa", "--exemptions", file, "-"], before), 0);
+            assert.match(
+                before.out.join("\n"),
+                /allowed by exemptions\n {2}- privileged: exempted: batch tool \[.*expired\.yaml exemptions\[0\], until 2026-01-31\]/,
+            );
+            const after = io(dump(badCronJob()));
+            after.today = () => "2026-02-01";
+            assert.equal(await main(["psa", "--exemptions", file, "-"], after), 3);
+            assert.match(after.err.join("\n"), /expired\.yaml: exemptions\[0\] \(privileged for \*\/nightly\) expired on 2026-01-31/);
+            const fixed = io(dump(workload("CronJob", { name: "nightly" })));
+            fixed.today = () => "2026-02-01";
+            assert.equal(await main(["psa", "--exemptions", file, "-"], fixed), 2);
+            // check applies the same exemptions (and VMAFX_POLICY_EXEMPTIONS when --exemptions is not given)
+            const viaEnv = io(dump(badCronJob()));
+            viaEnv.today = () => "2026-01-31";
+            viaEnv.env = { VMAFX_POLICY_EXEMPTIONS: file };
+            assert.equal(await main(["check", "-"], viaEnv), 0);
+            assert.match(viaEnv.out.join("\n"), /Exempted:\n {4}\[pod-security\/privileged\] CronJob shop\/nightly \(-#0\): batch tool/);
+            assert.match(viaEnv.out[viaEnv.out.length - 1], /policy violations: 0 mandatory, \d+ advisory, 1 exempted/);
+        });
+
+        it("the README's table is EXIT_CODES", () => {
+            const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+            for (const [code, meaning] of EXIT_CODES) assert.ok(readme.includes(`| ${code} | ${meaning} |`), `README lacks exit code ${code}`);
+        });
+
+        it("every usage problem at once, then the usage; exit 2", async () => {
+            const t = io();
+            assert.equal(await main(["psa", "--level", "strict", "--format", "xml", "--namespace", "Bad_NS", "x.yaml"], t), 2);
+            const err = t.err.join("\n");
+            assert.match(err, /--level must be baseline or restricted, got "strict"/);
+            assert.match(err, /--format must be one of text, json, sarif, junit, got "xml"/);
+            assert.match(err, /--namespace must be a Kubernetes namespace name .* got "Bad_NS"/);
+            const s = io();
+            assert.equal(await main(["check", "--format", "sarif", "--summary", "x.yaml"], s), 2);
+            assert.match(s.err.join("\n"), /--summary works with --format text or json, not sarif/);
+        });
+    });
+
+    describe("input", () => {
+        it("directories include .json files, as kubectl apply -f does", async () => {
+            const d = fs.mkdtempSync(path.join(os.tmpdir(), "vmafx-json-"));
+            try {
+                fs.writeFileSync(
+                    path.join(d, "list.json"),
+                    JSON.stringify({ apiVersion: "v1", kind: "List", items: [badCronJob(), workload("Pod", { name: "p" })] }),
+                );
+                const t = io();
+                assert.equal(await main(["psa", "--format", "json", d], t), 1);
+                assert.deepEqual(
+                    t.out.map((l) => [path.basename(JSON.parse(l).file), JSON.parse(l).kind, JSON.parse(l).allowed]),
+                    [
+                        ["list.json", "CronJob", false],
+                        ["list.json", "Pod", true],
+                    ],
+                );
+            } finally {
+                fs.rmSync(d, { recursive: true, force: true });
+            }
+        });
+
+        it("empty input is an error unless --allow-empty: an empty directory, empty stdin", async () => {
+            const d = fs.mkdtempSync(path.join(os.tmpdir(), "vmafx-empty-"));
+            try {
+                for (const [args, input, expected] of [
+                    [["psa", d], "", /no Kubernetes objects \(it holds no \.yaml, \.yml or \.json file\)/],
+                    [["psa", "-"], "", /-: no Kubernetes objects \(stdin is empty/],
+                    [["check", "-"], "---\n", /-: no Kubernetes objects/],
+                ] as const) {
+                    const t = io(input);
+                    assert.equal(await main([...args], t), 2, args.join(" "));
+                    assert.match(t.err.join("\n"), expected);
+                    const ok = io(input);
+                    assert.equal(await main([args[0], "--allow-empty", ...args.slice(1)], ok), 0);
+                    assert.deepEqual(ok.err, []);
+                }
+            } finally {
+                fs.rmSync(d, { recursive: true, force: true });
+            }
+        });
+
+        it("a Helm chart or an un-rendered template gets the hint to run helm template first", async () => {
+            const d = fs.mkdtempSync(path.join(os.tmpdir(), "vmafx-chart-"));
+            try {
+                fs.mkdirSync(path.join(d, "chart", "templates"), { recursive: true });
+                fs.writeFileSync(path.join(d, "chart", "Chart.yaml"), "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+                fs.writeFileSync(
+                    path.join(d, "chart", "templates", "deploy.yaml"),
+                    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n{{- if .Values.x }}\n",
+                );
+                fs.writeFileSync(path.join(d, "ok.yaml"), dump(workload("Deployment", { name: "web" })));
+                const t = io();
+                assert.equal(await main(["psa", d], t), 2);
+                assert.match(t.err.join("\n"), /chart: a Helm chart \(it holds Chart\.yaml\), not rendered manifests: render it first, e\.g\. `helm template/);
+                assert.match(t.out[t.out.length - 1], /^1 objects/);
+                const file = io();
+                assert.equal(await main(["psa", path.join(d, "chart", "templates", "deploy.yaml")], file), 2);
+                assert.match(file.err.join("\n"), /deploy\.yaml: not valid YAML: .*template actions: an un-rendered Helm template\? render it first/);
+                const chartFile = io();
+                assert.equal(await main(["check", path.join(d, "chart", "Chart.yaml")], chartFile), 2);
+                assert.match(chartFile.err.join("\n"), /Chart\.yaml: the Chart\.yaml of a Helm chart/);
+            } finally {
+                fs.rmSync(d, { recursive: true, force: true });
+            }
+        });
+
+        it("--namespace sets the namespace of namespace-less objects (not of cluster-scoped ones)", async () => {
+            const pod = workload("Pod", { name: "p" });
+            delete pod.metadata.namespace;
+            const objects = [pod, { apiVersion: "v1", kind: "Namespace", metadata: { name: "team" } }];
+            const t = io(dump(...objects));
+            assert.equal(await main(["check", "--namespace", "team", "--format", "json", "--environment", "prod", "-"], t), 1);
+            const lines = t.out.map((l) => JSON.parse(l));
+            assert.ok(lines.some((l) => l.kind === "Pod" && l.namespace === "team"));
+            assert.ok(!lines.some((l) => l.kind === "Namespace" && l.namespace !== null));
+            const without = io(dump(...objects));
+            await main(["check", "--format", "json", "--environment", "prod", "-"], without);
+            assert.ok(without.out.map((l) => JSON.parse(l)).some((l) => l.kind === "Pod" && l.message.includes("namespace default")));
+        });
+
+        it("flows is dispatched to flows.ts", async () => {
+            const t = io();
+            const code = await main(["flows", "--no-such-flag"], t);
+            assert.equal(code, 2);
+        });
+    });
+
     describe("bin/vmafx-policy.js, the package bin running dist/ (spawned)", () => {
         const run = (args: string[], input?: string) => spawnSync(process.execPath, [SHIM, ...args], { cwd: ROOT, encoding: "utf8", input, timeout: 60000 });
 
@@ -186,6 +345,24 @@ describe("vmafx-policy", () => {
                     .map((l) => JSON.parse(l).allowed),
                 [true, false, true],
             );
+        });
+
+        it("psa --format sarif with an unreadable input: a SARIF log on stdout, the error on stderr, exit 3", () => {
+            const r = run(["psa", "--format", "sarif", path.join(dir, "a.yaml"), path.join(dir, "missing.yaml")]);
+            assert.equal(r.status, 3, r.stderr);
+            const log = JSON.parse(r.stdout);
+            assert.equal(log.version, "2.1.0");
+            assert.deepEqual(
+                log.runs[0].results.map((x: Obj) => x.ruleId),
+                ["privileged"],
+            );
+            assert.match(r.stderr, /missing\.yaml: cannot read: ENOENT/);
+        });
+
+        it("explain privileged prints the page", () => {
+            const r = run(["explain", "privileged"]);
+            assert.equal(r.status, 0, r.stderr);
+            assert.match(r.stdout, /^<!-- Generated[^\n]*\n# privileged\n/);
         });
 
         it("check --environment prod over stdin: exit 1", () => {

@@ -1,4 +1,6 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { StackValidationPolicy } from "@pulumi/policy";
@@ -17,6 +19,7 @@ describe("pack runner", () => {
             const prod = effectiveConfig({ stack: "prod-eu" }).levels;
             assert.deepEqual(dev, {
                 "pod-security": "mandatory",
+                "networkpolicy-valid": "mandatory",
                 "prod-egress": "advisory",
                 "namespace-labels": "advisory",
                 "default-deny": "advisory",
@@ -50,8 +53,8 @@ describe("pack runner", () => {
 
         it("the shipped stacks/policy-config.{dev,prod}.json are valid and set their environment and levels", () => {
             for (const [stack, mandatory] of [
-                ["dev", ["pod-security"]],
-                ["prod", ["pod-security", "prod-egress", "namespace-labels", "default-deny"]],
+                ["dev", ["pod-security", "networkpolicy-valid"]],
+                ["prod", ["pod-security", "networkpolicy-valid", "prod-egress", "namespace-labels", "default-deny"]],
             ] as const) {
                 const file = path.join(STACKS, `policy-config.${stack}.json`);
                 const c = effectiveConfig({ config: loadPolicyConfigFile(file), configSource: file, stack });
@@ -176,5 +179,95 @@ describe("pack runner", () => {
             assert.match(lines[3], /^ {4}NetworkPolicy shop\/open \(Pulumi name: networkpolicy-open\) lets Deployment shop\/web/);
             assert.equal(summarize(run.diagnostics), "policy violations: 1 mandatory, 0 advisory");
         });
+    });
+});
+
+describe("pack runner: exemptions (as in the pack)", () => {
+    const exempt = (manifest: Obj, checks: string, reason = "reviewed in OPS-1") => {
+        manifest.metadata.annotations = { ...manifest.metadata.annotations, "policy.vmafx.dev/exempt": checks, "policy.vmafx.dev/exempt-reason": reason };
+        return manifest;
+    };
+    const privileged = () => {
+        const w = workload("Deployment", { name: "gpu" });
+        podSpecOf(w).containers[0].securityContext.privileged = true;
+        return w;
+    };
+
+    it("an annotation drops the violations of the checks it names, and the run reports them as suppressed", async () => {
+        const w = exempt(privileged(), "privileged,image-pinned");
+        podSpecOf(w).containers[0].image = "nginx";
+        const run = await runPack([k8s(w)], { stack: "dev" });
+        assert.deepEqual(
+            run.diagnostics.filter((d) => d.policy === "pod-security" || d.policy === "image-pinned"),
+            [],
+        );
+        assert.deepEqual(
+            run.suppressed.map((s) => [s.policy, s.check, s.exemption.reason]),
+            [
+                ["pod-security", "privileged", "reviewed in OPS-1"],
+                ["image-pinned", "image-pinned", "reviewed in OPS-1"],
+            ],
+        );
+        assert.deepEqual(run.exemptionProblems, []);
+    });
+
+    it("Pod Security is not bypassed for the level a declared Namespace enforces: the message says why the exemption does not apply", async () => {
+        const run = await runPack([k8s(namespace("shop", "baseline", "v1.33")), k8s(exempt(privileged(), "privileged"))], { stack: "dev" });
+        const ps = run.diagnostics.filter((d) => d.policy === "pod-security");
+        assert.equal(ps.length, 1);
+        assert.match(
+            ps[0].message,
+            /check privileged: .*The exemption in annotation policy\.vmafx\.dev\/exempt does not apply: Namespace shop .* enforces Pod Security "baseline:v1\.33", so admission would reject the pod anyway/,
+        );
+        // A Namespace that enforces nothing the check is part of leaves the exemption in force.
+        const free = await runPack([k8s(namespace("shop", "privileged", "v1.33")), k8s(exempt(privileged(), "privileged"))], { stack: "dev" });
+        assert.deepEqual(
+            free.diagnostics.filter((d) => d.policy === "pod-security"),
+            [],
+        );
+    });
+
+    it("an annotation without a reason does not apply, and says so in the violation and among the problems", async () => {
+        const w = privileged();
+        w.metadata.annotations = { "policy.vmafx.dev/exempt": "privileged" };
+        const run = await runPack([k8s(w)], { stack: "dev" });
+        const ps = run.diagnostics.filter((d) => d.policy === "pod-security");
+        assert.equal(ps.length, 1);
+        assert.match(ps[0].message, /The exemption on this object does not apply: annotation policy\.vmafx\.dev\/exempt needs a reason/);
+        assert.equal(run.exemptionProblems.length, 1);
+    });
+
+    it("the policy server reads VMAFX_POLICY_EXEMPTIONS; an expired entry fails the policies with every problem", async () => {
+        const { EXEMPTIONS_ENV } = await import("./policies/exempt");
+        const { stackValidationArgs } = await import("./args");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmafx-pack-ex-"));
+        const file = path.join(dir, "ex.yaml");
+        const saved = process.env[EXEMPTIONS_ENV];
+        try {
+            process.env[EXEMPTIONS_ENV] = file;
+            const podSecurity = POLICIES.find((p) => p.name === "pod-security") as StackValidationPolicy;
+            const reports = (args: ReturnType<typeof stackValidationArgs>) => {
+                const out: string[] = [];
+                podSecurity.validateStack(args, (m) => out.push(m));
+                return out;
+            };
+            const config = effectiveConfig({ stack: "dev" }).properties["pod-security"];
+            const args = stackValidationArgs([k8s(privileged())], config);
+            fs.writeFileSync(file, "exemptions:\n  - checks: [privileged]\n    match: {name: gpu}\n    reason: vendor driver\n    expires: 2999-01-01\n");
+            assert.deepEqual(reports(args), []);
+            fs.writeFileSync(file, "exemptions:\n  - checks: [privileged]\n    match: {name: gpu}\n    reason: vendor driver\n    expires: 2001-01-01\n");
+            // The pack reads the file once per name and day: an expired copy under another name.
+            const expired = path.join(dir, "expired.yaml");
+            fs.copyFileSync(file, expired);
+            process.env[EXEMPTIONS_ENV] = expired;
+            assert.throws(
+                () => reports(args),
+                /the exemptions file .*expired\.yaml \(VMAFX_POLICY_EXEMPTIONS\) has problems; fix them:\n {2}.*exemptions\[0\] \(privileged for \*\/gpu\) expired on 2001-01-01/,
+            );
+        } finally {
+            if (saved === undefined) delete process.env[EXEMPTIONS_ENV];
+            else process.env[EXEMPTIONS_ENV] = saved;
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

@@ -8,11 +8,14 @@ import { EnforcementLevel, Policies, Policy, ResourceValidationPolicy, StackVali
 import { NotApplicableError, PackResource, resourceValidationArgs, stackValidationArgs } from "./args";
 import { PolicyConfigLayer, ReconciledConfig, initialConfigLayer, reconcilePolicyConfig } from "./lib/config";
 import { isUnknownValueError } from "./lib/unknowns";
+import { Exemptions } from "./lib/exemptions";
 import { PACK, POLICIES, initialConfigFor } from "./policies";
+import { EXEMPTION_CONTEXT, ExemptionContext, Suppressed } from "./policies/exempt";
 
 export type { PackResource } from "./args";
 export { PolicyConfigError, configEnvironment, loadPolicyConfigFile } from "./lib/config";
 export type { PolicyConfigLayer } from "./lib/config";
+export type { Suppressed } from "./policies/exempt";
 
 export interface Diagnostic {
     policy: string;
@@ -38,11 +41,20 @@ export interface RunOptions {
     stack?: string;
     /** Forces the `environment` of every policy (and the initialConfig) regardless of the config file. */
     environment?: string;
+    /**
+     * Exemptions files (already read) and the date they are judged at; annotation exemptions apply in every run.
+     * Default: none (and today), whatever VMAFX_POLICY_EXEMPTIONS says: that variable is the pack's, in the policy server.
+     */
+    exemptions?: Exemptions;
 }
 
 export interface PackRun {
     diagnostics: Diagnostic[];
     config: ReconciledConfig;
+    /** Violations an exemption dropped, with the exemption. */
+    suppressed: Suppressed[];
+    /** Invalid or expired exemptions, and annotation exemptions that did not apply. */
+    exemptionProblems: string[];
 }
 
 export function isResourcePolicy(p: Policy): p is ResourceValidationPolicy {
@@ -103,10 +115,12 @@ export async function runPack(resources: readonly PackResource[], options: RunOp
     const config = effectiveConfig(options);
     const diagnostics: Diagnostic[] = [];
     const stackTags = new Map<string, string>();
+    const exemptions: ExemptionContext = { exemptions: options.exemptions ?? Exemptions.none(), suppressed: [] };
     for (const p of policies) {
         const level = config.levels[p.name];
         if (level === "disabled") continue;
-        const props = config.properties[p.name];
+        // A symbol key: config validation and the policies' own keys never see it; getConfig()'s copy keeps it.
+        const props: Record<string | symbol, unknown> = { ...config.properties[p.name], [EXEMPTION_CONTEXT]: exemptions };
         const push = (urn: string | undefined) => (message: string, pinned?: string) => {
             const target = pinned ?? urn;
             diagnostics.push({
@@ -128,7 +142,7 @@ export async function runPack(resources: readonly PackResource[], options: RunOp
             await guarded(p, diagnostics, undefined, () => p.validateStack(stackValidationArgs(resources, props, stackTags), push(undefined)));
         }
     }
-    return { diagnostics, config };
+    return { diagnostics, config, suppressed: exemptions.suppressed, exemptionProblems: exemptions.exemptions.problems() };
 }
 
 export function hasMandatory(diagnostics: readonly Diagnostic[]): boolean {

@@ -1,7 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import { DEFAULTS } from "@vmafx-k8s/vmafx/plan";
+import { flowMatrix, flowMermaid, modelFromManifests } from "@vmafx-k8s/core";
+import { DEFAULTS, buildPlan } from "@vmafx-k8s/vmafx/plan";
+import { stackContext } from "../tools/offline/stack-context";
 import { projectFile } from "../tools/config-reference";
 import { DOC_PATH, PROJECT_FILE_PATH, README_PATH, generateDeploymentDoc, withConfigReference } from "../tools/docs";
 
@@ -27,6 +29,22 @@ describe("generated docs", () => {
         assert.equal(config.terminationGracePeriodSeconds.type, "integer");
         assert.deepEqual(config.networkPolicy.default, {});
         assert.equal(config.rcloneConfig.secret, true);
+    });
+
+    it("draws the allowed flows of prod and of dev with NetworkPolicies on as Mermaid, from the flow analyzer", () => {
+        const doc = generateDeploymentDoc();
+        const blocks = [...doc.matchAll(/^```mermaid\n([\s\S]*?)\n```$/gm)].map((m) => m[1]);
+        assert.equal(blocks.length, 2);
+        assert.ok(doc.indexOf("#### prod stack") < doc.indexOf(blocks[0]) && doc.indexOf(blocks[0]) < doc.indexOf("#### dev stack"));
+        const prod = stackContext("prod");
+        const manifests = buildPlan(prod).map((p) => p.manifest) as unknown as Record<string, any>[];
+        assert.equal(blocks[0], flowMermaid(flowMatrix(modelFromManifests(manifests, prod.naming.namespace))));
+        assert.match(blocks[0], /^flowchart LR\n/);
+        assert.match(blocks[0], /\["Deployment\/vmafx-node"\]/);
+        assert.match(blocks[0], /\[\/"10\.20\.0\.0\/16 except 10\.20\.128\.0\/20"\/\]/);
+        // prod lets nothing reach the whole internet: no /0 endpoint is drawn.
+        assert.doesNotMatch(blocks[0], /"(0\.0\.0\.0|::)\/0/);
+        assert.match(blocks[1], /"0\.0\.0\.0\/0 except 10\.0\.0\.0\/8, 172\.16\.0\.0\/12, 192\.168\.0\.0\/16, 169\.254\.0\.0\/16"/);
     });
 
     it("has the Pod security table and the NetworkPolicy matrix", () => {

@@ -3,8 +3,10 @@
 // when the committed file differs from what this produces.
 import * as fs from "fs";
 import * as path from "path";
-import { BuildContext, LABEL, hardeningRows, networkPolicyRows } from "@vmafx-k8s/vmafx/plan";
+import { flowMatrix, flowMermaid, modelFromManifests } from "@vmafx-k8s/core";
+import { BuildContext, LABEL, buildPlan, hardeningRows, networkPolicyRows } from "@vmafx-k8s/vmafx/plan";
 import { configReference, projectFile } from "./config-reference";
+import { policyDocFiles } from "./policy-docs";
 import { stackContext } from "./offline/stack-context";
 import { PROJECT_DIR } from "./project";
 
@@ -43,6 +45,29 @@ function policyTable(ctx: BuildContext): string {
                 .join(", "),
         ]),
     );
+}
+
+/** A release's allowed flows as a Mermaid block: the flow analyzer over its manifests (`vmafx-policy flows --format mermaid`). */
+function flowDiagram(ctx: BuildContext): string {
+    const manifests = buildPlan(ctx).map((p) => p.manifest) as unknown as Record<string, any>[];
+    return ["```mermaid", flowMermaid(flowMatrix(modelFromManifests(manifests, ctx.naming.namespace))), "```"].join("\n");
+}
+
+function flowDiagrams(prod: BuildContext, devOn: BuildContext): string {
+    return `### Allowed flows
+
+What the policies above allow, as the flow analyzer of \`vmafx-policy flows\` computes it from the rendered
+manifests (the truth-table tests judge the same model). An arrow is an allowed connection with its ports; rounded
+boxes are pods outside the release that a rule names, slanted boxes are address ranges. Anything not drawn is denied.
+
+#### prod stack
+
+${flowDiagram(prod)}
+
+#### dev stack with \`networkPolicy.enabled: true\` and the operator on
+
+${flowDiagram(devOn)}
+`;
 }
 
 export function generateDeploymentDoc(): string {
@@ -98,7 +123,8 @@ The chart's permissive defaults: object store = any address except private and l
 ranges, API server = any address on 443/6443. Narrow them per stack as prod does.
 
 ${policyTable(devOn)}
-`;
+
+${flowDiagrams(prod, devOn)}`;
 }
 
 /** Every generated file with the content `npm run docs` writes. */
@@ -107,6 +133,7 @@ export function generatedFiles(): { path: string; content: string }[] {
         { path: DOC_PATH, content: generateDeploymentDoc() },
         { path: README_PATH, content: withConfigReference(fs.readFileSync(README_PATH, "utf8")) },
         { path: PROJECT_FILE_PATH, content: projectFile() },
+        ...policyDocFiles(),
     ];
 }
 
@@ -126,7 +153,10 @@ export function main(argv: string[]): number {
         return stale.length > 0 ? 1 : 0;
     }
     fs.mkdirSync(path.dirname(DOC_PATH), { recursive: true });
-    for (const f of files) fs.writeFileSync(f.path, f.content);
+    for (const f of files) {
+        fs.mkdirSync(path.dirname(f.path), { recursive: true });
+        fs.writeFileSync(f.path, f.content);
+    }
     console.log(`wrote ${files.map((f) => path.relative(PROJECT_DIR, f.path)).join(", ")}`);
     return 0;
 }

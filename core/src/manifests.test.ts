@@ -391,3 +391,105 @@ describe("manifests: loading", () => {
         }
     });
 });
+
+describe("manifests: kubectl-like inputs and positions", () => {
+    let dir: string;
+    beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmafx-inputs-"))));
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const LIST =
+        "# rendered\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n-   apiVersion: v1\n    kind: Pod\n---\n\n---\n  # c\napiVersion: v1\nkind: Secret\n";
+
+    it("positions: the line and column of each object (a List item at its `- `), the same from the fast reader and from js-yaml", () => {
+        // The same text with an alias in its last document makes the fast reader give up: js-yaml reads it all.
+        const viaJsYaml = LIST + "data: &x {}\nstringData: *x\n";
+        for (const text of [LIST, viaJsYaml]) {
+            assert.equal(readYamlFast(text) === undefined, text === viaJsYaml);
+            fs.writeFileSync(path.join(dir, "m.yaml"), text);
+            const load = loadManifests([dir], () => "", { positions: true });
+            const streamed: ManifestObject[] = [];
+            forEachManifest([dir], () => "", { object: (m) => streamed.push(m), restart: () => streamed.splice(0), end: () => {} }, { positions: true });
+            for (const objects of [load.objects, streamed]) {
+                assert.deepEqual(
+                    objects.map((o) => [o.object.kind, o.line, o.column]),
+                    [
+                        ["Pod", 6, 1],
+                        ["Pod", 9, 1],
+                        ["Secret", 15, 1],
+                    ],
+                );
+            }
+        }
+        // Without the option, objects carry no position (the fast path does not look for them).
+        assert.equal(parseManifests(LIST, "f.yaml").objects[0].line, undefined);
+        assert.deepEqual(
+            parseManifests("--- \napiVersion: v1\nkind: A\n...\n%YAML 1.2\n---\napiVersion: v1\nkind: B\n", "f.yaml", { positions: true }).objects.map(
+                (o) => o.line,
+            ),
+            [2, 7],
+        );
+    });
+
+    it("reads .json files in directories (kubectl apply -f <dir>) and JSON on stdin; invalid JSON is named as such", () => {
+        fs.writeFileSync(
+            path.join(dir, "a.json"),
+            JSON.stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } }] }),
+        );
+        fs.writeFileSync(path.join(dir, "b.json"), "{ not json");
+        fs.writeFileSync(path.join(dir, "notes.txt"), "ignored");
+        const load = loadManifests([dir, "-"], () => '  {"apiVersion": "v1", "kind": "Secret"}', { positions: true });
+        assert.deepEqual(
+            load.objects.map((o) => [path.basename(o.file), o.object.kind, o.line, o.column]),
+            [
+                ["a.json", "ConfigMap", 1, 1],
+                ["-", "Secret", 1, 3],
+            ],
+        );
+        assert.equal(load.errors.length, 1);
+        assert.match(load.errors[0], /b\.json: not valid JSON: /);
+    });
+
+    it("a Helm chart directory is reported with the helm template hint and not read; an un-rendered template gets the hint", () => {
+        fs.mkdirSync(path.join(dir, "web", "templates"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "web", "Chart.yaml"), "apiVersion: v2\nname: web\n");
+        fs.writeFileSync(path.join(dir, "web", "templates", "d.yaml"), "kind: {{ .Values.kind }}\n");
+        fs.writeFileSync(path.join(dir, "tpl.yaml"), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include "x" . }}\n{{- end }}\n');
+        // Rendered manifests may carry {{ }} in their data (alert templates): that is no error.
+        fs.writeFileSync(
+            path.join(dir, "rule.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: r}\ndata:\n  summary: '{{ $labels.instance }} is down'\n",
+        );
+        const load = loadManifests([dir, path.join(dir, "web", "Chart.yaml")], () => "");
+        assert.deepEqual(
+            load.objects.map((o) => o.object.metadata.name),
+            ["r"],
+        );
+        assert.equal(load.errors.length, 3, load.errors.join("\n"));
+        // The chart is found while the directory is listed, before its files are read.
+        assert.match(
+            load.errors[1],
+            /tpl\.yaml: not valid YAML: .*; it holds \{\{ \.\.\. \}\} template actions: an un-rendered Helm template\? render it first, e\.g\. `helm template/,
+        );
+        assert.match(load.errors[0], /web: a Helm chart \(it holds Chart\.yaml\), not rendered manifests: render it first/);
+        assert.match(load.errors[2], /Chart\.yaml: the Chart\.yaml of a Helm chart, not rendered manifests/);
+    });
+
+    it("allowEmpty false: an input without objects is an error (empty directory, empty stdin, only empty documents), one per input", () => {
+        fs.mkdirSync(path.join(dir, "empty"));
+        fs.writeFileSync(path.join(dir, "blank.yaml"), "---\n# nothing\n---\n");
+        const inputs = [path.join(dir, "empty"), path.join(dir, "blank.yaml"), "-", path.join(dir, "missing.yaml")];
+        const strict = loadManifests(inputs, () => "", { allowEmpty: false });
+        assert.deepEqual(
+            strict.errors.map((e) => e.replace(dir, "<dir>").replace(/;.*/, "")),
+            [
+                "<dir>/missing.yaml: cannot read: ENOENT",
+                "<dir>/empty: no Kubernetes objects (it holds no .yaml, .yml or .json file)",
+                "<dir>/blank.yaml: no Kubernetes objects (its documents are all empty)",
+                "-: no Kubernetes objects (stdin is empty or holds only empty documents)",
+            ],
+        );
+        const streamed = forEachManifest(inputs, () => "", { object: () => {}, restart: () => {}, end: () => {} }, { allowEmpty: false });
+        assert.deepEqual(streamed, strict.errors);
+        assert.deepEqual(loadManifests(inputs, () => "").errors.length, 1);
+    });
+});

@@ -1,11 +1,17 @@
-// Reads Kubernetes objects from YAML for the vmafx-policy command and the pack's tests: files (multi-document),
-// directories (recursively, *.yaml and *.yml in name order) and `-` for stdin; `kind: List`
-// (and any *List kind with items) is expanded into its items. Empty documents are skipped.
-// `index` is the 0-based position of an object among the objects of its file after expansion.
+// Reads Kubernetes objects from YAML and JSON for the vmafx-policy command and the pack's tests: files
+// (multi-document), directories (recursively, *.yaml, *.yml and *.json in name order, as `kubectl apply -f <dir>`
+// reads them) and `-` for stdin; `kind: List` (and any *List kind with items) is expanded into its items. Empty
+// documents are skipped. `index` is the 0-based position of an object among the objects of its file after
+// expansion.
+//
+// A Helm chart is not a manifest: a directory holding a Chart.yaml is reported (with the `helm template`
+// command to run first) instead of read, and so is a Chart.yaml given by name; a file that is not valid YAML
+// and holds template actions (`{{ ... }}`) gets the same hint.
 //
 // YAML is read by js-yaml's loadAll, or, for the block-style YAML that tools write (helm template,
 // kubectl get -o yaml, kustomize, the offline render), by the fast reader below, which gives the same
-// documents several times faster and without loading js-yaml at all (see readYamlFast).
+// documents several times faster and without loading js-yaml at all (see readYamlFast). JSON (a `.json`
+// file, or stdin starting with `{`) is read by JSON.parse.
 import { isAscii } from "buffer";
 import * as fs from "fs";
 import type * as JsYaml from "js-yaml";
@@ -16,22 +22,51 @@ export interface ManifestObject {
     file: string;
     index: number;
     object: Record<string, any>;
+    /** 1-based line of the object's first key (of its `- ` entry for a List item); only with `positions`. */
+    line?: number;
+    /** 1-based column of the same; only with `positions`. */
+    column?: number;
 }
 
 export interface ManifestLoad {
     objects: ManifestObject[];
-    /** Unreadable inputs and documents that are not Kubernetes objects. */
+    /** Unreadable inputs, documents that are not Kubernetes objects, Helm charts and (without allowEmpty) empty inputs. */
     errors: string[];
 }
 
-const isYamlFile = (name: string) => /\.ya?ml$/i.test(name);
+export interface ManifestOptions {
+    /** Sets `line` and `column` of every object (one extra pass over each file's text). Default false. */
+    positions?: boolean;
+    /**
+     * False: an input (a file, a directory, stdin) that holds no Kubernetes object is an error, so that a
+     * CI job pointed at the wrong path or fed an empty pipe does not pass. Default true.
+     */
+    allowEmpty?: boolean;
+}
 
-function filesUnder(dir: string): string[] {
+const isManifestFile = (name: string) => /\.(ya?ml|json)$/i.test(name);
+const isJsonFile = (name: string) => /\.json$/i.test(name);
+const byName = (a: fs.Dirent, b: fs.Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** What `helm template` takes; the hint every chart error ends with. */
+const HELM_HINT = "render it first, e.g. `helm template <release> <chart-dir> [-f values.yaml] | vmafx-policy <command> -`";
+
+function chartError(name: string, file = false): string {
+    return `${name}: ${file ? "the Chart.yaml of a Helm chart" : "a Helm chart (it holds Chart.yaml)"}, not rendered manifests: ${HELM_HINT}`;
+}
+
+/** The manifest files under dir, in name order; a chart directory is reported and not entered. */
+function filesUnder(dir: string, errors: string[]): string[] {
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort(byName);
+    if (entries.some((e) => e.isFile() && e.name === "Chart.yaml")) {
+        errors.push(chartError(dir));
+        return [];
+    }
     const out: string[] = [];
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const entry of entries) {
         const p = path.join(dir, entry.name);
-        if (entry.isDirectory()) out.push(...filesUnder(p));
-        else if (entry.isFile() && isYamlFile(entry.name)) out.push(p);
+        if (entry.isDirectory()) out.push(...filesUnder(p, errors));
+        else if (entry.isFile() && isManifestFile(entry.name)) out.push(p);
     }
     return out;
 }
@@ -57,37 +92,88 @@ export function loadAllYaml(text: string): unknown[] {
     return readYamlFast(text) ?? jsYamlLoadAll(text);
 }
 
+/** Go template actions, as in a chart's templates/ (`{{ .Values.x }}`, `{{- if ... }}`, `{{ include ... }}`). */
+const TEMPLATE_ACTION = /\{\{-?\s*(?:[.$(/"]|[a-z]+\b)/;
+
+/** The Helm hint for an error in a text that holds template actions, else "". */
+function templateHint(text: string): string {
+    return TEMPLATE_ACTION.test(text) ? `; it holds {{ ... }} template actions: an un-rendered Helm template? ${HELM_HINT}` : "";
+}
+
+/** Where the objects of a file are: by document number (1-based, as in error messages) and List item index. */
+type Locate = (doc: number, item?: number) => { line: number; column: number } | undefined;
+
 /** Hands the Kubernetes objects of one document (a *List's items) to `add`, and names what is not one. */
-function documentObjects(doc: unknown, where: string, file: string, add: (object: Record<string, any>) => void, errors: string[]): void {
+function documentObjects(
+    doc: unknown,
+    where: string,
+    file: string,
+    add: (object: Record<string, any>, item?: number) => void,
+    errors: string[],
+    item?: number,
+): void {
     if (doc === null || doc === undefined) return;
     if (!isObject(doc) || typeof doc.kind !== "string" || typeof doc.apiVersion !== "string") {
         errors.push(`${file}: ${where} is not a Kubernetes object (it needs apiVersion and kind)`);
         return;
     }
     if (doc.kind.endsWith("List") && Array.isArray(doc.items)) {
-        doc.items.forEach((item: unknown, i: number) => documentObjects(item, `${where} items[${i}]`, file, add, errors));
+        // Items of nested Lists are located at their outermost item.
+        doc.items.forEach((entry: unknown, i: number) => documentObjects(entry, `${where} items[${i}]`, file, add, errors, item ?? i));
         return;
     }
-    add(doc);
+    add(doc, item);
 }
 
-function parseDocuments(docs: () => unknown[], file: string): ManifestLoad {
+/** The objects of one file's documents; errors name the file. */
+function parseDocuments(docs: () => unknown[], file: string, text: string, options: ManifestOptions): ManifestLoad {
     const objects: ManifestObject[] = [];
     const errors: string[] = [];
     let all: unknown[];
     try {
         all = docs();
     } catch (e) {
-        return { objects, errors: [`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}`] };
+        const what = isJsonText(file, text) ? "JSON" : "YAML";
+        return { objects, errors: [`${file}: not valid ${what}: ${(e as Error).message.split("\n")[0]}${templateHint(text)}`] };
     }
-    const add = (object: Record<string, any>) => objects.push({ file, index: objects.length, object });
-    for (let i = 0; i < all.length; i++) documentObjects(all[i], `document ${i + 1}`, file, add, errors);
+    const locate = options.positions ? locator(file, text) : undefined;
+    for (let i = 0; i < all.length; i++) {
+        const add = (object: Record<string, any>, item?: number) => objects.push(withPosition({ file, index: objects.length, object }, locate, i + 1, item));
+        documentObjects(all[i], `document ${i + 1}`, file, add, errors);
+    }
+    if (errors.length > 0 && objects.length === 0) {
+        const hint = templateHint(text);
+        if (hint) errors[errors.length - 1] += hint;
+    }
     return { objects, errors };
 }
 
-/** Parses one YAML text into Kubernetes objects. */
-export function parseManifests(text: string, file: string): ManifestLoad {
-    return parseDocuments(() => loadAllYaml(text), file);
+function withPosition(m: ManifestObject, locate: Locate | undefined, doc: number, item: number | undefined): ManifestObject {
+    const at = locate?.(doc, item);
+    if (at) {
+        m.line = at.line;
+        m.column = at.column;
+    }
+    return m;
+}
+
+/** Read as JSON: a .json file, or stdin whose first character is `{`. */
+function isJsonText(file: string, text: string): boolean {
+    if (isJsonFile(file)) return true;
+    if (file !== "-") return false;
+    const start = /\S/.exec(text);
+    return start !== null && text[start.index] === "{";
+}
+
+/** The documents of one file: JSON.parse for JSON, else the fast reader or js-yaml. */
+function documentsOf(file: string, text: string): unknown[] {
+    if (isJsonText(file, text)) return [JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)];
+    return loadAllYaml(text);
+}
+
+/** Parses one YAML (or JSON, by the file's extension) text into Kubernetes objects. */
+export function parseManifests(text: string, file: string, options: ManifestOptions = {}): ManifestLoad {
+    return parseDocuments(() => documentsOf(file, text), file, text, options);
 }
 
 /** Receives the objects of forEachManifest, file by file. */
@@ -107,41 +193,83 @@ export interface ManifestSink {
  * What loadManifests reads, handed to `sink` object by object as soon as each document is read, so that the
  * caller need not keep the documents (vmafx-policy psa over large inputs); returns loadManifests' errors.
  */
-export function forEachManifest(inputs: readonly string[], readStdin: () => string, sink: ManifestSink): string[] {
+export function forEachManifest(inputs: readonly string[], readStdin: () => string, sink: ManifestSink, options: ManifestOptions = {}): string[] {
     const errors: string[] = [];
+    const counted = countingObjects(inputs, errors, options);
     for (const input of eachManifestText(inputs, readStdin, errors)) {
         const { file, text } = input;
         let index = 0;
         const fileErrors: string[] = [];
-        const add = (object: Record<string, any>) => sink.object({ file, index: index++, object });
+        const locate = options.positions ? locator(file, text) : undefined;
         let n = 0;
-        if (readYamlFast(text, (doc) => documentObjects(doc, `document ${++n}`, file, add, fileErrors)) !== undefined) {
+        const add = (object: Record<string, any>, item?: number) => sink.object(withPosition({ file, index: index++, object }, locate, n, item));
+        if (!isJsonText(file, text) && readYamlFast(text, (doc) => documentObjects(doc, `document ${++n}`, file, add, fileErrors)) !== undefined) {
+            if (index === 0 && fileErrors.length > 0) fileErrors[fileErrors.length - 1] += templateHint(text);
             for (const e of fileErrors) errors.push(e);
         } else {
             if (index > 0) sink.restart();
-            const load = parseDocuments(() => jsYamlLoadAll(text), file);
+            const load = parseDocuments(() => (isJsonText(file, text) ? documentsOf(file, text) : jsYamlLoadAll(text)), file, text, options);
+            index = load.objects.length;
             for (const o of load.objects) sink.object(o);
             for (const e of load.errors) errors.push(e);
         }
+        counted.add(input.input, index);
         sink.end();
     }
+    counted.finish();
     return errors;
 }
 
 /** Loads every input; `readStdin` is called once when an input is `-`. */
-export function loadManifests(inputs: readonly string[], readStdin: () => string): ManifestLoad {
+export function loadManifests(inputs: readonly string[], readStdin: () => string, options: ManifestOptions = {}): ManifestLoad {
     const result: ManifestLoad = { objects: [], errors: [] };
+    const counted = countingObjects(inputs, result.errors, options);
     for (const input of eachManifestText(inputs, readStdin, result.errors)) {
-        const load = parseManifests(input.text, input.file);
+        const load = parseManifests(input.text, input.file, options);
         for (const o of load.objects) result.objects.push(o);
         for (const e of load.errors) result.errors.push(e);
+        counted.add(input.input, load.objects.length);
     }
+    counted.finish();
     return result;
 }
 
+/** Counts the objects of each input, and (without allowEmpty) reports the inputs that were read but held none. */
+function countingObjects(inputs: readonly string[], errors: string[], options: ManifestOptions) {
+    const counts = new Map<number, number>();
+    const readable = new Set<number>();
+    return {
+        add(input: number, objects: number) {
+            readable.add(input);
+            counts.set(input, (counts.get(input) ?? 0) + objects);
+        },
+        finish() {
+            if (options.allowEmpty !== false) return;
+            inputs.forEach((name, i) => {
+                if ((counts.get(i) ?? 0) > 0) return;
+                // An input that could not be read, or whose files are all reported, has its errors already.
+                const under = name.endsWith(path.sep) ? name : name + path.sep;
+                if (errors.some((e) => e.startsWith(`${name}:`) || e.startsWith(under))) return;
+                const why =
+                    name === "-"
+                        ? "stdin is empty or holds only empty documents"
+                        : readable.has(i)
+                          ? "its documents are all empty"
+                          : "it holds no .yaml, .yml or .json file";
+                errors.push(`${name}: no Kubernetes objects (${why}); an empty input is an error unless allowed (vmafx-policy --allow-empty)`);
+            });
+        },
+    };
+}
+
 /** The text of every file the inputs name (stdin for `-`), in order; what cannot be read is added to `errors`. */
-function* eachManifestText(inputs: readonly string[], readStdin: () => string, errors: string[]): Generator<{ file: string; text: string }, void, undefined> {
-    for (const input of inputs) {
+function* eachManifestText(
+    inputs: readonly string[],
+    readStdin: () => string,
+    errors: string[],
+): Generator<{ input: number; file: string; text: string }, void, undefined> {
+    for (let i = 0; i < inputs.length; i++) {
+        const input = inputs[i];
         if (input === "-") {
             let text: string;
             try {
@@ -150,12 +278,19 @@ function* eachManifestText(inputs: readonly string[], readStdin: () => string, e
                 errors.push(`-: cannot read stdin: ${(e as Error).message}`);
                 continue;
             }
-            yield { file: "-", text };
+            yield { input: i, file: "-", text };
             continue;
         }
         let files: string[];
         try {
-            files = fs.statSync(input).isDirectory() ? filesUnder(input) : [input];
+            if (fs.statSync(input).isDirectory()) {
+                files = filesUnder(input, errors);
+            } else if (path.basename(input) === "Chart.yaml") {
+                errors.push(chartError(input, true));
+                continue;
+            } else {
+                files = [input];
+            }
         } catch (e) {
             errors.push(`${input}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
             continue;
@@ -170,11 +305,124 @@ function* eachManifestText(inputs: readonly string[], readStdin: () => string, e
                 errors.push(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
                 continue;
             }
-            yield { file, text };
+            yield { input: i, file, text };
         }
     }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Positions. Only SARIF output needs them, so they are found in a pass of their own over the text, after the
+// documents are read, by either reader: documents start as both readers start them (a `---` line, or content
+// before the first one; `...` ends a document), and a List item starts at its `- ` line under `items:`. Where the
+// text does not have that block shape (a flow-style List, say), an item gets its document's position.
+
+interface DocumentStart {
+    /** 0-based offset of the document's first content (-1: the document is empty). */
+    offset: number;
+    line: number;
+    column: number;
+}
+
+/** Where each document of a YAML stream starts (index 0 is document 1). */
+export function documentStarts(text: string): DocumentStart[] {
+    const docs: DocumentStart[] = [];
+    let open = false;
+    let line = 0;
+    for (let p = 0; p < text.length;) {
+        line++;
+        let e = text.indexOf("\n", p);
+        if (e < 0) e = text.length;
+        const marker = e - p >= 3 ? text.slice(p, p + 3) : "";
+        const afterMarker = text.charCodeAt(p + 3);
+        const isMarker = (marker === "---" || marker === "...") && (p + 3 >= e || afterMarker === 0x20 || afterMarker === 0x09 || afterMarker === 0x0d);
+        if (isMarker && marker === "---") {
+            const rest = /^[ \t]*(?:#.*)?\r?$/.test(text.slice(p + 3, e));
+            const at = rest ? -1 : p + 3 + /^[ \t]*/.exec(text.slice(p + 3, e))![0].length;
+            docs.push({ offset: at, line, column: at < 0 ? 0 : at - p + 1 });
+            open = true;
+        } else if (isMarker) {
+            open = false;
+        } else {
+            let q = p;
+            while (q < e && (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09)) q++;
+            const c = text.charCodeAt(q);
+            const content = q < e && c !== 0x23 /* # */ && c !== 0x0d && !(c === 0x25 /* % */ && !open && q === p);
+            if (content) {
+                if (!open) {
+                    docs.push({ offset: q, line, column: q - p + 1 });
+                    open = true;
+                } else if (docs[docs.length - 1].offset < 0) {
+                    docs[docs.length - 1] = { offset: q, line, column: q - p + 1 };
+                }
+            }
+        }
+        p = e + 1;
+    }
+    return docs;
+}
+
+/** The `- ` lines of the block sequence under `items:` of the document starting at `start` (ending before `end`). */
+function itemStarts(text: string, start: DocumentStart, end: number): { line: number; column: number }[] {
+    const out: { line: number; column: number }[] = [];
+    const re = /^items:[ \t]*(?:#.*)?$/m;
+    const body = text.slice(start.offset, end);
+    const m = re.exec(body);
+    if (!m) return out;
+    let line = start.line + countLines(body, m.index) + 1;
+    let p = start.offset + m.index + m[0].length + 1;
+    let indent = -1;
+    while (p < end) {
+        let e = text.indexOf("\n", p);
+        if (e < 0 || e > end) e = end;
+        let q = p;
+        while (q < e && text.charCodeAt(q) === 0x20) q++;
+        const c = text.charCodeAt(q);
+        if (q < e && c !== 0x23) {
+            const ind = q - p;
+            const dash = c === 0x2d && (q + 1 >= e || text.charCodeAt(q + 1) === 0x20);
+            if (indent < 0) {
+                if (!dash) return out;
+                indent = ind;
+            }
+            if (ind < indent || (ind === indent && !dash)) break;
+            if (ind === indent) out.push({ line, column: ind + 1 });
+        }
+        line++;
+        p = e + 1;
+    }
+    return out;
+}
+
+function countLines(s: string, upTo: number): number {
+    let n = 0;
+    for (let i = s.indexOf("\n"); i >= 0 && i < upTo; i = s.indexOf("\n", i + 1)) n++;
+    return n;
+}
+
+/** Positions of the objects of one file's text. */
+function locator(file: string, text: string): Locate {
+    if (isJsonText(file, text)) {
+        // One document: its first character. (Items of a JSON List are not located one by one.)
+        const m = /\S/.exec(text);
+        const at = m ? { line: countLines(text, m.index) + 1, column: m.index - text.lastIndexOf("\n", m.index) } : undefined;
+        return () => at;
+    }
+    let starts: DocumentStart[] | undefined;
+    const items = new Map<number, { line: number; column: number }[]>();
+    return (doc, item) => {
+        starts ??= documentStarts(text);
+        const d = starts[doc - 1];
+        if (!d || d.offset < 0) return undefined;
+        if (item === undefined) return { line: d.line, column: d.column };
+        let list = items.get(doc);
+        if (!list) {
+            const next = starts.slice(doc).find((s) => s.offset >= 0);
+            list = itemStarts(text, d, next ? text.lastIndexOf("\n", next.offset) + 1 : text.length);
+            items.set(doc, list);
+        }
+        return list[item] ?? { line: d.line, column: d.column };
+    };
+}
 // ---------------------------------------------------------------------------------------------------------------
 // The fast reader. js-yaml reads about 10 MB/s on this project's machines, most of the time of
 // `vmafx-policy psa` on large inputs, and loading it is most of the command's start-up. The reader

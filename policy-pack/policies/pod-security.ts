@@ -19,12 +19,17 @@
 //    not lower the pack's requirement; namespace-labels flags such a namespace in prod).
 //
 // Patch resources are partial: only values they set are judged, missing fields are not.
+//
+// Exemptions (lib/exemptions.ts) name Pod Security checks by their IDs (or pod-security for all of them). They
+// lower the pack's own requirement only: where the workload's Namespace is declared and enforces a level, a
+// violation of that level is reported whatever the exemption says, since admission would reject the pod anyway.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { PsaLevel, evaluatePod, parsePsaLevel, parsePsaVersion } from "@vmafx-k8s/core";
 import { ENVIRONMENT_PROPERTY, resolveEnvironment } from "../lib/environment";
 import { showField } from "../lib/messages";
 import { DeclaredNamespace, StackView, Workload, podFieldPath, templateSegments } from "../lib/stack";
 import { UnknownGate, UnknownField, relevantUnknowns } from "../lib/unknowns";
+import { exemptionContext, reportUnlessExempt, subjectOf } from "./exempt";
 
 export const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 export const ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
@@ -60,15 +65,25 @@ export interface PsaTarget {
     source: string;
 }
 
+/** What a declared Namespace's labels make admission enforce, or undefined when it sets neither label. */
+export function namespaceEnforcement(ns: DeclaredNamespace): { level: PsaLevel; version: string } | undefined {
+    const levelLabel = ns.labels[ENFORCE_LABEL];
+    const versionLabel = ns.labels[ENFORCE_VERSION_LABEL];
+    if (levelLabel === undefined && versionLabel === undefined) return undefined;
+    return {
+        level: levelLabel === undefined ? "privileged" : (parsePsaLevel(String(levelLabel)) ?? "restricted"),
+        version: versionLabel === undefined ? "latest" : (parsePsaVersion(String(versionLabel)) ?? "latest"),
+    };
+}
+
 /** The level and version a workload in `ns` must pass (see the header comment). */
 export function psaTarget(config: Pick<PodSecurityConfig, "level" | "version" | "useNamespaceLabels">, ns: DeclaredNamespace | undefined): PsaTarget {
     const configured: PsaTarget = { level: config.level, version: config.version, source: "policy config" };
-    if (!config.useNamespaceLabels || !ns) return configured;
+    const enforced = config.useNamespaceLabels && ns ? namespaceEnforcement(ns) : undefined;
+    if (!enforced || !ns) return configured;
+    const { level: nsLevel, version: nsVersion } = enforced;
     const levelLabel = ns.labels[ENFORCE_LABEL];
     const versionLabel = ns.labels[ENFORCE_VERSION_LABEL];
-    if (levelLabel === undefined && versionLabel === undefined) return configured;
-    const nsLevel: PsaLevel = levelLabel === undefined ? "privileged" : (parsePsaLevel(String(levelLabel)) ?? "restricted");
-    const nsVersion = versionLabel === undefined ? "latest" : (parsePsaVersion(String(versionLabel)) ?? "latest");
     const level = LEVEL_RANK[nsLevel] >= LEVEL_RANK[config.level] ? nsLevel : config.level;
     const labels = `${ENFORCE_LABEL}=${levelLabel ?? "(unset)"}, ${ENFORCE_VERSION_LABEL}=${versionLabel ?? "(unset)"}`;
     const source =
@@ -78,17 +93,26 @@ export function psaTarget(config: Pick<PodSecurityConfig, "level" | "version" | 
     return { level, version: nsVersion, source };
 }
 
-function subjectOf(w: Workload): string {
+function subjectOfWorkload(w: Workload) {
+    return subjectOf(w.resource);
+}
+
+function subjectText(w: Workload): string {
     if (w.patch) return w.label;
     return w.kind === "Pod" ? w.label : `the pods of ${w.label}`;
 }
 
 /** One message per failing check. */
 export function podSecurityMessages(w: Workload, target: PsaTarget): string[] {
+    return podSecurityViolations(w, target).map((v) => v.message);
+}
+
+/** The failing checks, each with its message. */
+export function podSecurityViolations(w: Workload, target: PsaTarget): { check: string; message: string }[] {
     const t = w.template;
     if (!t) return [];
     const result = evaluatePod({ metadata: t.metadata, spec: t.spec }, target.level, target.version);
-    const messages: string[] = [];
+    const messages: { check: string; message: string }[] = [];
     for (const v of result.violations) {
         // A Patch only sets some fields: judge the values it sets, not the ones it leaves out.
         const findings = w.patch ? v.findings.filter((f) => f.value !== undefined) : v.findings;
@@ -96,10 +120,12 @@ export function podSecurityMessages(w: Workload, target: PsaTarget): string[] {
         const where = findings
             .map((f) => `${f.container !== undefined ? `container "${f.container}": ` : ""}${showField(podFieldPath(w, f.path), f.value)}`)
             .join("; ");
-        messages.push(
-            `${subjectOf(w)} ${w.patch ? "sets values that Pod Security" : "would be rejected by Pod Security"} "${target.level}:${result.version}"` +
+        messages.push({
+            check: v.check,
+            message:
+                `${subjectText(w)} ${w.patch ? "sets values that Pod Security" : "would be rejected by Pod Security"} "${target.level}:${result.version}"` +
                 `${w.patch ? " rejects" : ""} (${target.source}), check ${v.check}: ${v.reason}${v.detail ? ` (${v.detail})` : ""}. Fields: ${where}. Fix: ${v.fix}.`,
-        );
+        });
     }
     return messages;
 }
@@ -130,6 +156,7 @@ export const podSecurity: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const config = args.getConfig<PodSecurityConfig>();
+        const exemptions = exemptionContext(config);
         const env = resolveEnvironment(config.environment);
         const gate = new UnknownGate(env, "Pod Security");
         const stack = new StackView(args.resources);
@@ -155,7 +182,27 @@ export const podSecurity: StackValidationPolicy = {
             const nsBlocked = gate.block(`${w.label} in ${ns?.label}`, nsUnknown, (m) => report(m, w.resource.urn));
             if (blocked || nsBlocked) continue;
             const target = psaTarget(config, ns);
-            for (const message of podSecurityMessages(w, target)) report(message, w.resource.urn);
+            const enforced = ns && config.useNamespaceLabels ? namespaceEnforcement(ns) : undefined;
+            let rejected: Set<string> | undefined;
+            for (const { check, message } of podSecurityViolations(w, target)) {
+                if (enforced && w.template) {
+                    rejected ??= new Set(
+                        evaluatePod({ metadata: w.template.metadata, spec: w.template.spec }, enforced.level, enforced.version).violations.map((v) => v.check),
+                    );
+                    if (rejected.has(check)) {
+                        // Admission rejects it: an exemption cannot help, so say so where one was meant to apply.
+                        const meant = exemptions.exemptions.find(check, podSecurity.name, subjectOfWorkload(w));
+                        report(
+                            meant
+                                ? `${message} (The exemption in ${meant.where} does not apply: ${ns!.label} enforces Pod Security "${enforced.level}:${enforced.version}", so admission would reject the pod anyway.)`
+                                : message,
+                            w.resource.urn,
+                        );
+                        continue;
+                    }
+                }
+                reportUnlessExempt(exemptions, podSecurity.name, check, w.resource, report, message, w.resource.urn);
+            }
         }
         gate.finish();
     },
