@@ -187,10 +187,7 @@ describe("policy pack on the dev and prod stacks", function () {
                 "prod",
                 edit(OBJECT_STORE_POLICY, (spec) => (spec.egress[0].to[0].ipBlock.cidr = pulumi.runtime.unknownValue)),
             );
-            assert.deepEqual(
-                ds.map((d) => `${d.enforcementLevel} ${d.policy}`).sort(),
-                ["mandatory networkpolicy-valid", "mandatory prod-egress"],
-            );
+            assert.deepEqual(ds.map((d) => `${d.enforcementLevel} ${d.policy}`).sort(), ["mandatory networkpolicy-valid", "mandatory prod-egress"]);
             for (const d of ds) assert.match(d.message, /spec\.egress\[0\]\.to\[0\]\.ipBlock\.cidr is unknown during preview/);
         });
     });
