@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { VmafxArgsError } from "@vmafx-k8s/vmafx";
 import { StackConfig, readStackConfig, runProgram } from "../tools/offline/program";
 import { REDACTED, redactSecrets } from "../tools/render";
+import { stackContext } from "../tools/offline/stack-context";
 import { byKind, planFor } from "./helpers";
 
 function config(values: Record<string, unknown>): StackConfig {
@@ -435,5 +436,14 @@ describe("stack config", () => {
             assert.ok(env.some((e: any) => e.name === "VMAFX_RCLONE_CONFIG" && e.value === "/etc/vmafx/rclone.conf"));
             assert.deepEqual(redactSecrets(secret.inputs).stringData, { "rclone.conf": REDACTED });
         });
+    });
+});
+
+describe("stackContext overrides", () => {
+    it("passes a string as the CLI does (as it is) and other values as JSON", () => {
+        const ctx = stackContext("prod", { workload: "StatefulSet", statefulSet: { replicas: 2 } });
+        assert.equal(ctx.args.workload, "StatefulSet");
+        assert.equal(ctx.args.statefulSet.replicas, 2);
+        assert.equal(ctx.naming.namespace, "vmafx", "keys not overridden keep the stack file's values");
     });
 });

@@ -4,10 +4,13 @@ import { BuildContext } from "@vmafx-k8s/vmafx/plan";
 import { PROJECT_NAME, readStackConfig } from "./config";
 import { stackBuildContext } from "./objects";
 
-/** `overrides` replace whole top-level keys, as `pulumi config set vmafx:<key>` would. */
+/**
+ * `overrides` replace whole top-level keys, as `pulumi config set vmafx:<key>` would: the CLI hands
+ * the program a string as it is and any other value as JSON.
+ */
 export function stackContext(stack: string, overrides: Record<string, unknown> = {}): BuildContext {
     const config = readStackConfig(stack);
     const values = { ...config.values };
-    for (const [k, v] of Object.entries(overrides)) values[`vmafx:${k}`] = JSON.stringify(v);
+    for (const [k, v] of Object.entries(overrides)) values[`vmafx:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     return stackBuildContext({ ...config, values }, PROJECT_NAME);
 }
