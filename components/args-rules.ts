@@ -163,4 +163,11 @@ export const ARGS_RULES: { readonly [interfaceDotField: string]: FieldRule } = {
     "TenantRbac.allowedRoles": { items: { enum: TENANT_ROLES } },
     "AuthSettings.tenantSource": { enum: ["", "kubernetes"] },
     "AuthSettings.scoringRoots": { items: { minLength: 1 } },
+
+    // What the API server accepts as a managedFields manager name.
+    "MigrationSettings.fieldManager": {
+        minLength: 1,
+        maxLength: 128,
+        pattern: { regex: /^[\x21-\x7e]+$/, message: "must be printable ASCII without spaces, such as pulumi-kubernetes-vmafx" },
+    },
 };

@@ -630,6 +630,17 @@ export interface OtelCollectorSettings {
     config?: string;
 }
 
+/**
+ * Taking over the objects of an existing install of the chart (a Helm release with this release's names) in place,
+ * keeping their UIDs; docs/migrate-from-helm.md describes the procedure and `npm run migrate` performs it.
+ */
+export interface MigrationSettings {
+    /** Annotate every object with `pulumi.com/patchForce` and `pulumi.com/patchFieldManager`, so the provider's server-side apply takes over fields another field manager (Helm's) holds; only for the `pulumi up` that adopts the objects, off afterwards. */
+    adopt?: boolean;
+    /** Field manager of that apply; `npm run migrate` hands Helm's fields to it first, so fields only the chart set are removed. */
+    fieldManager?: string;
+}
+
 /** Inputs of VmafxStack; every field is optional and defaults to the chart's default. */
 export interface VmafxStackArgs {
     /** Release name that seeds resource names, like Helm's release name; defaults to the component name. */
@@ -702,4 +713,6 @@ export interface VmafxStackArgs {
     auth?: AuthSettings;
     /** The otel-collector ConfigMap. */
     otelCollector?: OtelCollectorSettings;
+    /** Adoption of an existing Helm install's objects (off unless migrating). */
+    migration?: MigrationSettings;
 }

@@ -223,6 +223,8 @@ export const DEFAULTS: Omit<ResolvedArgs, "releaseName"> = {
         tenants: [],
     },
     otelCollector: { enabled: false, config: OTEL_COLLECTOR_CONFIG },
+    // Off: only the `pulumi up` of a takeover (npm run migrate) turns it on.
+    migration: { adopt: false, fieldManager: "pulumi-kubernetes-vmafx" },
 };
 
 /** Defaults that depend on other fields, as the docs state them. */

@@ -3,6 +3,7 @@
 import { BuildContext, PlannedResource, Role } from "./context";
 import { crdResources } from "./crds";
 import { ingress } from "./ingress";
+import { withAdoption } from "./migration";
 import { namespaceResource } from "./namespace";
 import { networkPolicies } from "./network-policies";
 import { podDisruptionBudgets } from "./pdb";
@@ -70,5 +71,5 @@ export function buildPlan(ctx: BuildContext): PlannedResource[] {
         ...smokeTest(ctx),
     ];
     checkPlanOrder(plan);
-    return plan;
+    return withAdoption(ctx, plan);
 }
