@@ -1,4 +1,5 @@
-// The vmafx.dev CRDs against the real kube-apiserver of the end-to-end run, driven by test/e2e/run.sh:
+// The vmafx.dev CRDs against the real kube-apiserver of the end-to-end run. The e2e suite calls admissionFindings
+// and survivedFindings (test/e2e/suite/scenarios/50-up-verify-destroy); standalone:
 //
 //   ts-node --transpile-only test/e2e/crds.ts admission --kubectl BIN --namespace NS --record FILE --export S.json…
 //   ts-node --transpile-only test/e2e/crds.ts survived  --kubectl BIN --record FILE
@@ -21,7 +22,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { VMAFX_CRDS, VMAFX_GROUP, VMAFX_VERSION, crdName, objectSchema } from "@vmafx-k8s/vmafx/plan";
-import { canonical } from "./verify";
+import { Finding, canonical } from "./verify";
 
 export const SURVIVOR_NAMESPACE = "e2e-crs";
 export const SURVIVOR_NAME = "e2e-survivor";
@@ -32,13 +33,39 @@ type Obj = Record<string, any>;
 
 let passed = 0;
 let failed = 0;
+/** Where pass/fail go while findingsOf runs a check for the e2e suite (test/e2e/suite), instead of stdout. */
+let sink: Finding[] | undefined;
 function pass(msg: string): void {
     passed++;
-    console.log(`PASS ${msg}`);
+    if (sink) sink.push({ ok: true, message: msg });
+    else console.log(`PASS ${msg}`);
 }
 function fail(msg: string): void {
     failed++;
-    console.log(`FAIL ${msg}`);
+    if (sink) sink.push({ ok: false, message: msg });
+    else console.log(`FAIL ${msg}`);
+}
+
+function findingsOf(kubectlBin: string, check: () => void): Finding[] {
+    const outer = sink;
+    sink = [];
+    KUBECTL = kubectlBin;
+    try {
+        check();
+        return sink;
+    } finally {
+        sink = outer;
+    }
+}
+
+/** The `admission` checks (see the top of this file); kubectl runs with the process's KUBECONFIG. */
+export function admissionFindings(kubectlBin: string, namespace: string, exportFiles: string[], record: string): Finding[] {
+    return findingsOf(kubectlBin, () => admission(namespace, exportFiles, record));
+}
+
+/** The `survived` checks. */
+export function survivedFindings(kubectlBin: string, record: string): Finding[] {
+    return findingsOf(kubectlBin, () => survived(record));
 }
 function check(ok: boolean, good: string, bad: string): boolean {
     (ok ? pass : fail)(ok ? good : bad);

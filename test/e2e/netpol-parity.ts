@@ -1,4 +1,5 @@
-// NetworkPolicy validation parity with the real API server, driven by test/e2e/run.sh:
+// NetworkPolicy validation parity with the real API server. The e2e suite calls parityResults
+// (test/e2e/suite/scenarios/15-netpol-parity); standalone:
 //
 //   ts-node --transpile-only test/e2e/netpol-parity.ts --kubectl BIN --cli policy-pack/bin/vmafx-policy.js [--namespace NS]
 //
@@ -125,6 +126,25 @@ function run(bin: string, args: string[]): { code: number; stdout: string; stder
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+export interface ParityResult {
+    row: { c: ParityCase; server: Outcome; cli: Outcome };
+    verdict: { pass: boolean; detail: string };
+    kubectlOutput: string;
+    cliOutput: string;
+}
+
+/** Each case through a server-side dry run in `namespace` (kubectl with the process's KUBECONFIG) and through
+ * `vmafx-policy check --json`, judged. */
+export function parityResults(kubectlBin: string, cliBin: string, namespace: string, cases: ParityCase[] = readCases()): ParityResult[] {
+    return cases.map((c) => {
+        const k = run(kubectlBin, ["create", "--dry-run=server", "-n", namespace, "-f", c.file]);
+        const v = run(process.execPath, [cliBin, "check", "--json", c.file]);
+        const server = serverOutcome(k.code, `${k.stdout}\n${k.stderr}`);
+        const cli = cliOutcome(v.code, v.stdout);
+        return { row: { c, server, cli }, verdict: judge(c, server, cli), kubectlOutput: `${k.stdout}${k.stderr}`, cliOutput: `${v.stdout}${v.stderr}` };
+    });
+}
+
 function main(): number {
     const { values } = parseArgs({
         options: { kubectl: { type: "string" }, cli: { type: "string" }, namespace: { type: "string", default: "netpol-parity" }, cases: { type: "string" } },
@@ -132,23 +152,17 @@ function main(): number {
     });
     if (!values.kubectl || !values.cli)
         throw new Error("usage: netpol-parity.ts --kubectl <kubectl> --cli <vmafx-policy bin> [--namespace <ns>] [--cases <dir>]");
-    const cases = readCases(values.cases ?? CASES_DIR);
-    const rows: { c: ParityCase; server: Outcome; cli: Outcome }[] = [];
+    const results = parityResults(values.kubectl, values.cli, values.namespace as string, readCases(values.cases ?? CASES_DIR));
+    const rows = results.map((r) => r.row);
     let passed = 0;
     let failed = 0;
-    for (const c of cases) {
-        const k = run(values.kubectl, ["create", "--dry-run=server", "-n", values.namespace as string, "-f", c.file]);
-        const v = run(process.execPath, [values.cli, "check", "--json", c.file]);
-        const server = serverOutcome(k.code, `${k.stdout}\n${k.stderr}`);
-        const cli = cliOutcome(v.code, v.stdout);
-        rows.push({ c, server, cli });
-        const verdict = judge(c, server, cli);
+    for (const { row, verdict, kubectlOutput, cliOutput } of results) {
         if (verdict.pass) passed++;
         else failed++;
-        console.log(`${verdict.pass ? "PASS" : "FAIL"} netpol-parity ${c.name} (${c.rule}): ${verdict.detail}`);
+        console.log(`${verdict.pass ? "PASS" : "FAIL"} netpol-parity ${row.c.name} (${row.c.rule}): ${verdict.detail}`);
         if (!verdict.pass) {
-            console.log(`  kubectl (exit ${k.code}): ${`${k.stdout}${k.stderr}`.trim().split("\n").join("\n    ")}`);
-            console.log(`  vmafx-policy (exit ${v.code}): ${`${v.stdout}${v.stderr}`.trim().split("\n").join("\n    ")}`);
+            console.log(`  kubectl (exit ${row.server.code}): ${kubectlOutput.trim().split("\n").join("\n    ")}`);
+            console.log(`  vmafx-policy (exit ${row.cli.code}): ${cliOutput.trim().split("\n").join("\n    ")}`);
         }
     }
     console.log("---- NetworkPolicy validation parity (kube-apiserver vs vmafx-policy check)");

@@ -1,4 +1,5 @@
-// Checks of the end-to-end run (issues #5 and #6) against the real kube-apiserver, driven by test/e2e/run.sh:
+// Checks of the end-to-end run (issues #5 and #6) against the real kube-apiserver. The e2e suite calls
+// appliedFindings, destroyedFindings, yamlPreviewFindings and exampleFindings (test/e2e/suite/scenarios); standalone:
 //
 //   ts-node --transpile-only test/e2e/verify.ts applied   --stack S --export state.json --render DIR --kubectl BIN
 //   ts-node --transpile-only test/e2e/verify.ts destroyed --stack S --export state.json --kubectl BIN
@@ -271,13 +272,44 @@ export function plannedResources(preview: any): PlannedResource[] {
 
 let passed = 0;
 let failed = 0;
+/** Where pass/fail go while findingsOf runs a check for the e2e suite (test/e2e/suite), instead of stdout. */
+let sink: Finding[] | undefined;
 function pass(msg: string): void {
     passed++;
-    console.log(`PASS ${msg}`);
+    if (sink) sink.push({ ok: true, message: msg });
+    else console.log(`PASS ${msg}`);
 }
 function fail(msg: string): void {
     failed++;
-    console.log(`FAIL ${msg}`);
+    if (sink) sink.push({ ok: false, message: msg });
+    else console.log(`FAIL ${msg}`);
+}
+
+/** Runs one of this file's checks and returns its findings instead of printing them. */
+async function findingsOf(check: () => void | Promise<void>): Promise<Finding[]> {
+    const outer = sink;
+    sink = [];
+    try {
+        await check();
+        return sink;
+    } finally {
+        sink = outer;
+    }
+}
+
+/** The `applied` checks of one stack (see the top of this file); kubectl runs with the process's KUBECONFIG. */
+export function appliedFindings(stack: string, refs: ObjectRef[], renderDir: string, kubectlBin: string): Promise<Finding[]> {
+    return findingsOf(() => checkApplied(stack, refs, renderDir, kubectlBin));
+}
+
+/** The `destroyed` checks of one stack. */
+export function destroyedFindings(stack: string, refs: ObjectRef[], kubectlBin: string): Promise<Finding[]> {
+    return findingsOf(() => checkDestroyed(stack, refs, kubectlBin));
+}
+
+/** The `yaml-preview` checks of a `pulumi preview --json` of a YAML program. */
+export function yamlPreviewFindings(stack: string, previewFile: string, programFile: string): Promise<Finding[]> {
+    return findingsOf(() => checkYamlPreview(stack, previewFile, programFile));
 }
 
 function kubectl(bin: string, args: string[], input?: string): { code: number; stdout: string; stderr: string } {

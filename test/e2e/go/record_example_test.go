@@ -1,4 +1,4 @@
-// Copied next to examples/go/main.go by the e2e (test/e2e/package.sh), after the Go SDK has been generated into the
+// Copied next to examples/go/main.go by the e2e (test/e2e/suite/harness/package.ts), after the Go SDK has been generated into the
 // copy's sdks/vmafx-k8s-vmafx; not part of the example. It runs the example's program under the Go SDK's mocks and
 // writes what was registered (type, name and wire-format inputs) to $VMAFX_RECORD_FILE, for verify.ts to compare with
 // the YAML example.

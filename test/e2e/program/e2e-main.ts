@@ -1,4 +1,5 @@
-// Entry point of the end-to-end copy of the project: run.sh points the copy's Pulumi.yaml `main` at this file.
+// Entry point of the end-to-end copies of the project: the e2e suite (test/e2e/suite/harness/project.ts) points
+// the copy's Pulumi.yaml `main` at this file.
 // Without VMAFX_E2E_SKIP_AWAIT it is exactly the user's program: it re-exports the project's index.ts and so
 // its stack outputs.
 //
@@ -9,29 +10,11 @@
 // foregroundDeletion finalizer only the garbage collector (kube-controller-manager) removes, so a ConfigMap or a
 // Service would never go away either; `pulumi.com/deletionPropagationPolicy: background` deletes at once.
 // `pulumi.com/timeoutSeconds: "120"` makes anything that still waits fail after 2 minutes instead of 10.
-// With VMAFX_E2E_SKIP_AWAIT=true this entry registers a stack transform that adds these annotations to every
+// With VMAFX_E2E_SKIP_AWAIT=true this entry registers a stack transform (skip-await.ts) that adds these annotations to every
 // Kubernetes object, so `pulumi up` / `destroy` against the test API server complete. The comparison with the
 // offline render does not look at annotations.
-import * as pulumi from "@pulumi/pulumi";
+import { registerSkipAwait } from "./skip-await";
 
-const TEST_ANNOTATIONS = {
-    "pulumi.com/skipAwait": "true",
-    "pulumi.com/deletionPropagationPolicy": "background",
-    "pulumi.com/timeoutSeconds": "120",
-};
-
-if (process.env.VMAFX_E2E_SKIP_AWAIT === "true") {
-    pulumi.runtime.registerResourceTransform((args) => {
-        // Only custom resources of the kubernetes package carry metadata; providers and components do not.
-        if (!args.type.startsWith("kubernetes:") || args.type.startsWith("pulumi:providers:") || !args.custom) {
-            return undefined;
-        }
-        const props = { ...args.props };
-        const metadata = { ...(props.metadata ?? {}) };
-        metadata.annotations = { ...(metadata.annotations ?? {}), ...TEST_ANNOTATIONS };
-        props.metadata = metadata;
-        return { props, opts: args.opts };
-    });
-}
+registerSkipAwait();
 
 export * from "../../../index";
