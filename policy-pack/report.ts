@@ -49,7 +49,7 @@ export interface RuleInfo {
 
 export interface Report {
     command: "psa" | "check";
-    /** `Pod Security "restricted:latest"`, `vmafx v0.2.0, environment prod`. */
+    /** `Pod Security "restricted:latest"`, `vmafx v0.3.0, environment prod`. */
     title: string;
     rules: RuleInfo[];
     /** The rule each finding is filed under: psa by check, check by policy. */
