@@ -22,7 +22,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { VMAFX_CRDS, VMAFX_GROUP, VMAFX_VERSION, crdName, objectSchema } from "@vmafx-k8s/vmafx/plan";
-import { Finding, canonical } from "./verify";
+import { Finding, FindingLog } from "./findings";
+import { canonical } from "./verify";
 
 export const SURVIVOR_NAMESPACE = "e2e-crs";
 export const SURVIVOR_NAME = "e2e-survivor";
@@ -31,31 +32,12 @@ const CRD_TYPE = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
 
 type Obj = Record<string, any>;
 
-let passed = 0;
-let failed = 0;
-/** Where pass/fail go while findingsOf runs a check for the e2e suite (test/e2e/suite), instead of stdout. */
-let sink: Finding[] | undefined;
-function pass(msg: string): void {
-    passed++;
-    if (sink) sink.push({ ok: true, message: msg });
-    else console.log(`PASS ${msg}`);
-}
-function fail(msg: string): void {
-    failed++;
-    if (sink) sink.push({ ok: false, message: msg });
-    else console.log(`FAIL ${msg}`);
-}
+const log = new FindingLog();
+const { pass, fail } = log;
 
 function findingsOf(kubectlBin: string, check: () => void): Finding[] {
-    const outer = sink;
-    sink = [];
     KUBECTL = kubectlBin;
-    try {
-        check();
-        return sink;
-    } finally {
-        sink = outer;
-    }
+    return log.collectSync(check);
 }
 
 /** The `admission` checks (see the top of this file); kubectl runs with the process's KUBECONFIG. */
@@ -345,8 +327,8 @@ function main(): void {
     KUBECTL = values.kubectl!;
     if (mode === "admission") admission(values.namespace!, values.export!, values.record!);
     else survived(values.record!);
-    console.log(`verify crds ${mode}: ${passed} passed, ${failed} failed`);
-    process.exit(failed === 0 ? 0 : 1);
+    console.log(`verify crds ${mode}: ${log.passed} passed, ${log.failed} failed`);
+    process.exit(log.failed === 0 ? 0 : 1);
 }
 
 if (require.main === module) main();

@@ -28,6 +28,7 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseArgs } from "util";
 import { kubernetesObjects, runProgram } from "../../tools/offline/program";
+import { Finding, FindingLog } from "./findings";
 
 export type K8sObject = Record<string, any>;
 
@@ -270,32 +271,9 @@ export function plannedResources(preview: any): PlannedResource[] {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-let passed = 0;
-let failed = 0;
-/** Where pass/fail go while findingsOf runs a check for the e2e suite (test/e2e/suite), instead of stdout. */
-let sink: Finding[] | undefined;
-function pass(msg: string): void {
-    passed++;
-    if (sink) sink.push({ ok: true, message: msg });
-    else console.log(`PASS ${msg}`);
-}
-function fail(msg: string): void {
-    failed++;
-    if (sink) sink.push({ ok: false, message: msg });
-    else console.log(`FAIL ${msg}`);
-}
-
-/** Runs one of this file's checks and returns its findings instead of printing them. */
-async function findingsOf(check: () => void | Promise<void>): Promise<Finding[]> {
-    const outer = sink;
-    sink = [];
-    try {
-        await check();
-        return sink;
-    } finally {
-        sink = outer;
-    }
-}
+const log = new FindingLog();
+const { pass, fail } = log;
+const findingsOf = (check: () => void | Promise<void>): Promise<Finding[]> => log.collect(check);
 
 /** The `applied` checks of one stack (see the top of this file); kubectl runs with the process's KUBECONFIG. */
 export function appliedFindings(stack: string, refs: ObjectRef[], renderDir: string, kubectlBin: string): Promise<Finding[]> {
@@ -506,10 +484,7 @@ export function withoutNamespaceName(properties: Record<string, any>): Record<st
     return copy;
 }
 
-export interface Finding {
-    ok: boolean;
-    message: string;
-}
+export type { Finding };
 
 /** How a language example's recording compares with the YAML example (see `example` above). */
 export function exampleFindings(language: string, recording: ExampleRecording, programFile: string): Finding[] {
@@ -596,8 +571,8 @@ async function main(): Promise<void> {
         if (phase === "applied") checkApplied(values.stack, refs, values.render!, values.kubectl);
         else checkDestroyed(values.stack, refs, values.kubectl);
     }
-    console.log(`verify ${phase} ${values.stack}: ${passed} passed, ${failed} failed`);
-    process.exit(failed === 0 ? 0 : 1);
+    console.log(`verify ${phase} ${values.stack}: ${log.passed} passed, ${log.failed} failed`);
+    process.exit(log.failed === 0 ? 0 : 1);
 }
 
 if (require.main === module) {
