@@ -167,16 +167,19 @@ async function measurePack(stacks: number): Promise<PackFigure> {
     const programMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const resources = packResources(run);
     const config = loadPolicyConfigFile(path.join(PROJECT_DIR, "stacks", "policy-config.prod.json"));
-    // The prod config allows the operator's service account vmafx/vmafx-operator to mount its API
-    // token; the instances here have namespaces of their own, so allow their operators' accounts,
-    // read from the operator Deployments as rendered.
-    const operatorAccounts = resources
-        .filter((r) => r.type === "kubernetes:apps/v1:Deployment" && r.props.metadata?.labels?.["app.kubernetes.io/component"] === "operator")
+    // The prod config allows the API-calling service accounts vmafx/vmafx-operator and
+    // vmafx/vmafx-controller to mount their tokens; the instances here have namespaces of their own,
+    // so allow their accounts, read from the operator and controller Deployments as rendered.
+    const apiCallers = ["operator", "controller"];
+    const allowedAccounts = resources
+        .filter((r) => r.type === "kubernetes:apps/v1:Deployment" && apiCallers.includes(r.props.metadata?.labels?.["app.kubernetes.io/component"]))
         .map((r) => `${r.props.metadata.namespace}/${r.props.spec.template.spec.serviceAccountName}`);
-    if (operatorAccounts.length !== stacks) throw new Error(`expected ${stacks} operator Deployments, found ${operatorAccounts.length}`);
+    if (allowedAccounts.length !== stacks * apiCallers.length) {
+        throw new Error(`expected ${stacks * apiCallers.length} operator and controller Deployments, found ${allowedAccounts.length}`);
+    }
     config["sa-token-automount"].properties = {
         ...config["sa-token-automount"].properties,
-        allowedServiceAccounts: operatorAccounts,
+        allowedServiceAccounts: allowedAccounts,
     };
     for (let i = 0; i < 2; i++) await runPack(resources, { config, stack: "prod" }); // warm-up (JIT), not timed
     const times: number[] = [];
@@ -508,7 +511,7 @@ async function main(): Promise<void> {
                       "One program instantiates N VmafxStack components with distinct names and namespaces from the prod stack config " +
                           "(tools/bench/multi-stack.ts, compiled); it is evaluated in-process under mocks, then every policy of the pack runs over all " +
                           "registered resources as one stack with stacks/policy-config.prod.json (resource policies per resource, stack " +
-                          "policies once; the operators' service accounts are added to allowedServiceAccounts as prod allows vmafx/vmafx-operator). " +
+                          "policies once; the operators' and controllers' service accounts are added to allowedServiceAccounts as prod allows vmafx/vmafx-operator and vmafx/vmafx-controller). " +
                           "The pack time is the median of 5 runs after 2 untimed warm-up runs; the program time (mocks, not the pack) is shown for scale. " +
                           "A constant time per resource means the cost grows linearly with the resource count.",
                       "",
