@@ -2,148 +2,18 @@
 // and prod stack configs, every intended flow is allowed, the flows that must stay closed
 // are denied, and every rendered rule is needed by at least one intended flow.
 import { strict as assert } from "assert";
-import { cidrStrictlyContains, Endpoint, NetworkPolicyObject, openInternetEgress, parseCidr, validateNetworkPolicy } from "@vmafx-k8s/core";
+import { cidrStrictlyContains, NetworkPolicyObject, openInternetEgress, parseCidr, validateNetworkPolicy } from "@vmafx-k8s/core";
 import { validateArgs } from "@vmafx-k8s/vmafx";
-import { BuildContext, buildPlan, intendedFlows, makeContext, Manifest } from "@vmafx-k8s/vmafx/plan";
+import { intendedFlows, makeContext, Manifest } from "@vmafx-k8s/vmafx/plan";
 import { kubernetesObjects, readStackConfig, runProgram } from "../tools/offline/program";
-import { stackContext } from "../tools/offline/stack-context";
 import { Model, Probe, allowed, askFlows, flowsInput, modelOf, podIn, probesOf } from "./cluster-model";
 import { find, planFor } from "./helpers";
-
-function stackRelease(stack: string, overrides: Record<string, unknown> = {}): { ctx: BuildContext; manifests: Manifest[] } {
-    const ctx = stackContext(stack, overrides);
-    return { ctx, manifests: buildPlan(ctx).map((p) => p.manifest) };
-}
-
-interface Denied {
-    label: string;
-    from: (m: Model) => Endpoint;
-    to: (m: Model) => Endpoint;
-    port: number;
-    protocol?: "TCP" | "UDP";
-}
-
-const pod = (component: string) => (m: Model) => m.release.get(component)!;
-const ip = (address: string) => (): Endpoint => ({ kind: "ip", ip: address });
-const stranger = (m: Model) => podIn(m, "tenant-b", { app: "scraper" }, {}, "tenant-b/scraper");
-const neighbour = (m: Model) => podIn(m, m.namespace, { app: "debug" }, {}, "release-namespace/debug");
-
-/** Flows that must stay closed in every stack with policies on. */
-const ALWAYS_DENIED: Denied[] = [
-    { label: "server -> cloud metadata 169.254.169.254:80", from: pod("server"), to: ip("169.254.169.254"), port: 80 },
-    { label: "node -> cloud metadata 169.254.169.254:80", from: pod("node"), to: ip("169.254.169.254"), port: 80 },
-    { label: "node -> cloud metadata 169.254.169.254:443", from: pod("node"), to: ip("169.254.169.254"), port: 443 },
-    { label: "node -> a private address outside the object-store ranges 10.1.2.3:443", from: pod("node"), to: ip("10.1.2.3"), port: 443 },
-    { label: "server -> the internet 198.51.100.7:443", from: pod("server"), to: ip("198.51.100.7"), port: 443 },
-    { label: "server -> apiserver 10.0.0.1:443", from: pod("server"), to: ip("10.0.0.1"), port: 443 },
-    { label: "node -> server http 8080", from: pod("node"), to: pod("server"), port: 8080 },
-    { label: "operator -> node grpc 50052", from: pod("operator"), to: pod("node"), port: 50052 },
-    { label: "server -> node on a port other than grpc (9090)", from: pod("server"), to: pod("node"), port: 9090 },
-    { label: "another namespace -> server http 8080", from: stranger, to: pod("server"), port: 8080 },
-    { label: "another namespace -> node grpc 50052", from: stranger, to: pod("node"), port: 50052 },
-    { label: "another namespace -> node metrics 9090", from: stranger, to: pod("node"), port: 9090 },
-    { label: "another namespace -> operator metrics 8080", from: stranger, to: pod("operator"), port: 8080 },
-    { label: "a non-release pod of the namespace -> node grpc 50052", from: neighbour, to: pod("node"), port: 50052 },
-    {
-        label: "server -> DNS on a non-DNS port (kube-dns:8080)",
-        from: pod("server"),
-        to: (m) => podIn(m, "kube-system", { "k8s-app": "kube-dns" }, { "kubernetes.io/metadata.name": "kube-system" }),
-        port: 8080,
-    },
-    { label: "node -> another namespace's pod", from: pod("node"), to: stranger, port: 443 },
-];
-
-const PROD_DENIED: Denied[] = [
-    ...ALWAYS_DENIED,
-    { label: "node -> the internet 8.8.8.8:443", from: pod("node"), to: ip("8.8.8.8"), port: 443 },
-    { label: "node -> the internet over IPv6 2606:4700::1111:443", from: pod("node"), to: ip("2606:4700::1111"), port: 443 },
-    { label: "node -> the node subnet inside the object-store range 10.20.130.1:443", from: pod("node"), to: ip("10.20.130.1"), port: 443 },
-    { label: "node -> object store on port 80", from: pod("node"), to: ip("10.20.0.10"), port: 80 },
-    { label: "operator -> object store 10.20.0.10:443", from: pod("operator"), to: ip("10.20.0.10"), port: 443 },
-    { label: "operator -> the internet 8.8.8.8:443", from: pod("operator"), to: ip("8.8.8.8"), port: 443 },
-    { label: "operator -> apiserver range on port 80", from: pod("operator"), to: ip("10.0.0.1"), port: 80 },
-    {
-        label: "Prometheus from another namespace label set -> node metrics",
-        from: (m) => podIn(m, "tenant-b", { "app.kubernetes.io/name": "prometheus" }, {}, "tenant-b/prometheus"),
-        to: pod("node"),
-        port: 9090,
-    },
-    {
-        label: "monitoring namespace, not Prometheus -> node metrics",
-        from: (m) => podIn(m, "monitoring", { app: "grafana" }, { "kubernetes.io/metadata.name": "monitoring" }),
-        to: pod("node"),
-        port: 9090,
-    },
-    {
-        label: "another ingress-nginx pod label -> server http",
-        from: (m) => podIn(m, "ingress-nginx", { app: "admission" }, { "kubernetes.io/metadata.name": "ingress-nginx" }),
-        to: pod("server"),
-        port: 8080,
-    },
-];
-
-/** The controller's must-deny flows, in every stack that runs it. */
-const CONTROLLER_DENIED: Denied[] = [
-    { label: "server -> controller grpc 9090", from: pod("server"), to: pod("controller"), port: 9090 },
-    { label: "node -> controller http 8080 (only its gRPC port)", from: pod("node"), to: pod("controller"), port: 8080 },
-    { label: "controller -> node metrics 9090", from: pod("controller"), to: pod("node"), port: 9090 },
-    { label: "controller -> server http 8080", from: pod("controller"), to: pod("server"), port: 8080 },
-    { label: "another namespace -> controller grpc 9090", from: stranger, to: pod("controller"), port: 9090 },
-    { label: "another namespace -> controller http 8080", from: stranger, to: pod("controller"), port: 8080 },
-    { label: "controller -> cloud metadata 169.254.169.254:80", from: pod("controller"), to: ip("169.254.169.254"), port: 80 },
-    { label: "controller -> another namespace's pod", from: pod("controller"), to: stranger, port: 443 },
-];
-
-const STACKS: { name: string; stack: string; overrides: Record<string, unknown>; denied: Denied[] }[] = [
-    // Dev keeps policies off by default; with them on, the chart's permissive egress defaults apply.
-    {
-        name: "dev (networkPolicy.enabled=true, operator on)",
-        stack: "dev",
-        overrides: { networkPolicy: { enabled: true }, operator: { enabled: true } },
-        denied: ALWAYS_DENIED,
-    },
-    {
-        name: "dev (networkPolicy.enabled=true, operator and a single-provider controller on)",
-        stack: "dev",
-        overrides: {
-            networkPolicy: { enabled: true },
-            operator: { enabled: true },
-            controller: { enabled: true },
-            auth: { enabled: true, issuer: "https://login.example.com/", jwksEndpoint: "https://login.example.com/keys" },
-        },
-        denied: [
-            ...ALWAYS_DENIED.filter((d) => d.label !== "operator -> node grpc 50052"),
-            { label: "operator -> node grpc 50052", from: pod("operator"), to: pod("node"), port: 50052 },
-            { label: "server -> node grpc 50052 (the controller dispatches)", from: pod("server"), to: pod("node"), port: 50052 },
-            { label: "controller -> apiserver 10.0.0.1:443 (no tenant registry)", from: pod("controller"), to: ip("10.0.0.1"), port: 443 },
-            ...CONTROLLER_DENIED,
-        ],
-    },
-    {
-        name: "prod",
-        stack: "prod",
-        overrides: {},
-        denied: [
-            ...PROD_DENIED.filter((d) => !d.label.startsWith("server -> node")),
-            { label: "server -> node grpc 50052 (the controller dispatches)", from: pod("server"), to: pod("node"), port: 50052 },
-            ...CONTROLLER_DENIED,
-            { label: "controller -> the internet 8.8.8.8:443", from: pod("controller"), to: ip("8.8.8.8"), port: 443 },
-            { label: "controller -> identity provider on port 80", from: pod("controller"), to: ip("203.0.113.10"), port: 80 },
-            { label: "controller -> object store 10.20.0.10:443", from: pod("controller"), to: ip("10.20.0.10"), port: 443 },
-            { label: "node -> identity provider 203.0.113.10:443", from: pod("node"), to: ip("203.0.113.10"), port: 443 },
-            { label: "operator -> identity provider 203.0.113.10:443", from: pod("operator"), to: ip("203.0.113.10"), port: 443 },
-            { label: "server -> apiserver 10.0.0.1:6443", from: pod("server"), to: ip("10.0.0.1"), port: 6443 },
-        ],
-    },
-];
+import { resolveTruthTable, stackRelease, TRUTH_TABLES } from "./truth-tables";
 
 describe("NetworkPolicy bundle", () => {
-    for (const s of STACKS) {
+    for (const s of TRUTH_TABLES) {
         describe(`${s.name}`, () => {
-            const { ctx, manifests } = stackRelease(s.stack, s.overrides);
-            const flows = intendedFlows(ctx);
-            const model = modelOf(manifests, ctx);
-            const probes = probesOf(model, flows);
+            const { manifests, model, allowed: probes, denied } = resolveTruthTable(s);
 
             describe("intended flows are allowed", () => {
                 for (const p of probes) {
@@ -152,25 +22,13 @@ describe("NetworkPolicy bundle", () => {
             });
 
             describe("flows that must stay closed are denied", () => {
-                for (const d of s.denied) {
-                    it(`denied: ${d.label}`, () => {
-                        assert.equal(allowed(model, { from: d.from(model), to: d.to(model), port: d.port, protocol: d.protocol ?? "TCP" }), false);
-                    });
+                for (const d of denied) {
+                    it(`denied: ${d.label}`, () => assert.equal(allowed(model, d), false));
                 }
             });
 
             it("vmafx-policy flows answers every probe as the analyzer does, naming the deciding policies", async () => {
-                const checks = [
-                    ...probes.map((p) => ({ ...p, want: true })),
-                    ...s.denied.map((d) => ({
-                        label: d.label,
-                        from: d.from(model),
-                        to: d.to(model),
-                        port: d.port,
-                        protocol: d.protocol ?? "TCP",
-                        want: false,
-                    })),
-                ];
+                const checks = [...probes.map((p) => ({ ...p, want: true })), ...denied.map((d) => ({ ...d, want: false }))];
                 const input = flowsInput(model, manifests);
                 for (const c of checks) {
                     const a = await askFlows(model, input, c);
