@@ -5,6 +5,9 @@
 #   pulumi-language-yaml                  test/e2e/tools/yaml      (github.com/pulumi/pulumi-yaml)
 #   pulumi-resource-kubernetes            test/e2e/tools/provider  (github.com/pulumi/pulumi-kubernetes/provider/v4)
 #   kube-apiserver, kubectl, etcd         test/e2e/tools/kube      (k8s.io/kubernetes + go.etcd.io/etcd/server/v3)
+#   kube-controller-manager               test/e2e/tools/kube      (the same k8s.io/kubernetes as kube-apiserver)
+#   kube-router                           test/e2e/tools/kube-router (github.com/cloudnativelabs/kube-router/v2)
+#     only its NetworkPolicy firewall, as a test engine; v2.1.0 has reported security flaws (see its section below)
 #
 # Each binary is cached outside the repository under a key of exactly its own inputs (its wrapper module's go.mod and
 # go.sum, its own Go sources, the Go version, the recipe), at
@@ -43,7 +46,9 @@ PROVIDER_MODVER="$(modver "$TOOLS/provider" github.com/pulumi/pulumi-kubernetes/
 PROVIDER_SDK_VERSION="$(modver "$TOOLS/provider" github.com/pulumi/pulumi-kubernetes/sdk/v4)"
 KUBE_VERSION="$(modver "$TOOLS/kube" k8s.io/kubernetes)"
 ETCD_VERSION="$(modver "$TOOLS/kube" go.etcd.io/etcd/server/v3)"
-[[ -n "$PULUMI_VERSION" && -n "$PROVIDER_MODVER" && -n "$KUBE_VERSION" && -n "$ETCD_VERSION" ]] ||
+KUBE_ROUTER_VERSION="$(modver "$TOOLS/kube-router" github.com/cloudnativelabs/kube-router/v2)"
+[[ -n "$PULUMI_VERSION" && -n "$PROVIDER_MODVER" && -n "$KUBE_VERSION" && -n "$ETCD_VERSION" &&
+    -n "$KUBE_ROUTER_VERSION" ]] ||
     die "could not read versions from $TOOLS/*/go.mod"
 [[ "$PULUMI_VERSION" == "v$PULUMI_SDK_VERSION" || "$PULUMI_VERSION" == "$PULUMI_SDK_VERSION" ]] ||
     die "pulumi pkg/v3 $PULUMI_VERSION and sdk/v3 $PULUMI_SDK_VERSION differ"
@@ -65,11 +70,13 @@ K_SDKGEN="$(inputs_key pulumi/go.mod pulumi/go.sum pulumi/sdkgen)"
 K_YAML="$(inputs_key yaml/go.mod yaml/go.sum yaml/langhost)"
 K_PROVIDER="$(inputs_key provider/go.mod provider/go.sum)"
 K_KUBE="$(inputs_key kube/go.mod kube/go.sum)"
+K_KUBE_ROUTER="$(inputs_key kube-router/go.mod kube-router/go.sum)"
 YAML_VERSION="$(modver "$TOOLS/yaml" github.com/pulumi/pulumi-yaml)"
 [[ -n "$YAML_VERSION" ]] || die "could not read the pulumi-yaml version from $TOOLS/yaml/go.mod"
 
-HASH="$(echo "$K_PULUMI $K_NODEJS $K_SDKGEN $K_YAML $K_PROVIDER $K_KUBE" | sha256sum | cut -c1-12)"
-KEY="pulumi-${PULUMI_VERSION}_k8sprov-${PROVIDER_MODVER}_kube-${KUBE_VERSION}_etcd-${ETCD_VERSION}_${HASH}"
+HASH="$(echo "$K_PULUMI $K_NODEJS $K_SDKGEN $K_YAML $K_PROVIDER $K_KUBE $K_KUBE_ROUTER" | sha256sum | cut -c1-12)"
+KEY="pulumi-${PULUMI_VERSION}_k8sprov-${PROVIDER_MODVER}_kube-${KUBE_VERSION}_etcd-${ETCD_VERSION}"
+KEY+="_kube-router-${KUBE_ROUTER_VERSION}_${HASH}"
 DIR="$CACHE_ROOT/$KEY"
 BIN="$DIR/bin"
 STORE="$CACHE_ROOT/store"
@@ -147,7 +154,7 @@ build pulumi-resource-kubernetes "$K_PROVIDER" "$SRC" \
 mkdir -p "$DIR/plugins/kubernetes"
 ln -sf "$BIN/pulumi-resource-kubernetes" "$DIR/plugins/kubernetes/pulumi-resource-kubernetes"
 
-# --- kube-apiserver, kubectl, etcd ----------------------------------------------------------------------------------
+# --- kube-apiserver, kube-controller-manager, kubectl, etcd ---------------------------------------------------------
 KV="${KUBE_VERSION#v}"; KMAJOR="${KV%%.*}"; KMINOR="$(echo "$KV" | cut -d. -f2)"
 KDATE="$(modtime "$TOOLS/kube" k8s.io/kubernetes)"; KDATE="${KDATE:-1970-01-01T00:00:00Z}"
 KX=""
@@ -156,8 +163,21 @@ for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     KX+=" -X $p.buildDate=$KDATE"
 done
 build kube-apiserver "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kube-apiserver
+build kube-controller-manager "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kube-controller-manager
 build kubectl "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kubectl
 build etcd "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w" go.etcd.io/etcd/server/v3
+
+# --- kube-router ----------------------------------------------------------------------------------------------------
+# kube-router v2.1.0 (the only version the module proxy serves) has reported security flaws. It is used only as the
+# test NetworkPolicy engine (its firewall controller) inside an isolated network namespace of the e2e run, never on
+# a real network. Its wrapper's go.mod/go.sum are what `go get -tool …@v2.1.0` wrote, deliberately not tidied:
+# `go mod tidy` also resolves packages of other OSes and of tests that kube-router's go.mod does not list, and would
+# pull the newest grpc, otel and golang.org/x modules instead of the versions kube-router pins.
+KRDATE="$(modtime "$TOOLS/kube-router" github.com/cloudnativelabs/kube-router/v2)"; KRDATE="${KRDATE:-1970-01-01T00:00:00Z}"
+KRX="-X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$KUBE_ROUTER_VERSION"
+KRX+=" -X github.com/cloudnativelabs/kube-router/v2/pkg/version.BuildDate=$KRDATE"
+build kube-router "$K_KUBE_ROUTER" "$TOOLS/kube-router" -ldflags "-s -w $KRX" \
+    github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
 
 # --- checks: every binary runs and reports the pinned version ----------------------------------------------------
 check() { # <expected substring> <command...>
@@ -168,8 +188,11 @@ check() { # <expected substring> <command...>
 }
 check "v${PULUMI_VERSION#v}" "$BIN/pulumi" version
 check "v$KV" "$BIN/kube-apiserver" --version
+check "v$KV" "$BIN/kube-controller-manager" --version
 check "v$KV" "$BIN/kubectl" version --client
 check "${ETCD_VERSION#v}" "$BIN/etcd" --version
+# kube-router prints "Running <argv0> version <Version>, built on <BuildDate>, <go version>" (to stderr).
+check "version $KUBE_ROUTER_VERSION," "$BIN/kube-router" --version
 
 cat >"$DIR/versions.txt" <<EOF
 pulumi (CLI)                 v${PULUMI_VERSION#v}   github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION
@@ -178,7 +201,9 @@ sdkgen                     ${PULUMI_VERSION#v}    test/e2e/tools/pulumi/sdkgen: 
 pulumi-language-yaml         ${YAML_VERSION#v}    github.com/pulumi/pulumi-yaml@$YAML_VERSION + Link (test/e2e/tools/yaml/langhost)
 pulumi-resource-kubernetes   $PROVIDER_VERSION   github.com/pulumi/pulumi-kubernetes/provider/v4@$PROVIDER_MODVER (sdk/v4 => $PROVIDER_SDK_VERSION)
 kube-apiserver, kubectl      v$KV   k8s.io/kubernetes@$KUBE_VERSION
+kube-controller-manager      v$KV   k8s.io/kubernetes@$KUBE_VERSION
 etcd                         ${ETCD_VERSION#v}   go.etcd.io/etcd/server/v3@$ETCD_VERSION
+kube-router                  $KUBE_ROUTER_VERSION   github.com/cloudnativelabs/kube-router/v2@$KUBE_ROUTER_VERSION (firewall only; known security flaws, isolated netns)
 EOF
 log "versions:"; sed 's/^/[build-toolchain]   /' "$DIR/versions.txt" >&2
 log "timings:"; for t in "${TIMINGS[@]}"; do log "  $t"; done
