@@ -133,10 +133,16 @@ describe("e2e verify helpers", () => {
                 /is gone/,
             ],
             [
-                "a Terminating Namespace",
+                "a Terminating Namespace without a namespace controller",
                 [{ apiVersion: "v1", kind: "Namespace", name: "vmafx" }, { kind: "Namespace", status: { phase: "Terminating" } }, undefined],
                 true,
                 /Terminating/,
+            ],
+            [
+                "a Terminating Namespace with kube-controller-manager running",
+                [{ apiVersion: "v1", kind: "Namespace", name: "vmafx" }, { kind: "Namespace", status: { phase: "Terminating" } }, undefined, true],
+                false,
+                /still there after destroy/,
             ],
         ];
         for (const [name, args, ok, message] of cases) {

@@ -12,7 +12,7 @@
 // PodSecurity"; the applied objects match the offline render of the same stack (kinds, names, security contexts), and
 // the spec of every CustomResourceDefinition and custom resource the render holds is in the cluster as rendered (the
 // API server may add its defaults, but a field pruned by a CRD schema, or changed, is a difference).
-// destroyed: none of those objects is left (a Namespace may stay Terminating: no namespace controller runs), except
+// destroyed: none of those objects is left (a Namespace may stay Terminating when no namespace controller runs; with kube-controller-manager it must be gone), except
 // the CustomResourceDefinitions the stack registered with retainOnDelete, which must still be there.
 // yaml-preview: `pulumi preview --json` of a Pulumi YAML program using the component package planned one VmafxStack,
 // every Kubernetes object under it, and the same objects (kinds, names, apiVersions, security contexts,
@@ -281,8 +281,8 @@ export function appliedFindings(stack: string, refs: ObjectRef[], renderDir: str
 }
 
 /** The `destroyed` checks of one stack. */
-export function destroyedFindings(stack: string, refs: ObjectRef[], kubectlBin: string): Promise<Finding[]> {
-    return findingsOf(() => checkDestroyed(stack, refs, kubectlBin));
+export function destroyedFindings(stack: string, refs: ObjectRef[], kubectlBin: string, opts: { controllers?: boolean } = {}): Promise<Finding[]> {
+    return findingsOf(() => checkDestroyed(stack, refs, kubectlBin, !!opts.controllers));
 }
 
 /** The `yaml-preview` checks of a `pulumi preview --json` of a YAML program. */
@@ -405,7 +405,13 @@ function checkApplied(stack: string, refs: ObjectRef[], renderDir: string, bin: 
 }
 
 /** Whether an object of the stack state is where it should be after `pulumi destroy`, and why. */
-export function destroyedFinding(ref: ObjectRef, obj: K8sObject | undefined, err: string | undefined): { ok: boolean; message: string } {
+export function destroyedFinding(
+    ref: ObjectRef,
+    obj: K8sObject | undefined,
+    err: string | undefined,
+    /** kube-controller-manager runs, so a Namespace must be gone, not Terminating. */
+    controllers = false,
+): { ok: boolean; message: string } {
     // NotFound, or the kind itself is gone (its CRD deleted): either way no such object exists.
     const gone = !obj && !!err && /NotFound|not found|no matches for kind/.test(err);
     if (ref.retainOnDelete) {
@@ -415,20 +421,20 @@ export function destroyedFinding(ref: ObjectRef, obj: K8sObject | undefined, err
         return { ok: false, message: `${refKey(ref)} was registered with retainOnDelete but is ${obj ? "being deleted" : `gone${err ? `: ${err}` : ""}`}` };
     }
     if (gone) return { ok: true, message: `${refKey(ref)} is gone` };
-    if (obj && ref.kind === "Namespace" && obj.status?.phase === "Terminating") {
+    if (obj && ref.kind === "Namespace" && obj.status?.phase === "Terminating" && !controllers) {
         return { ok: true, message: `${refKey(ref)} is Terminating (no namespace controller runs on the test API server)` };
     }
     return { ok: false, message: `${refKey(ref)} is still there after destroy${err ? `: ${err}` : ""}` };
 }
 
-function checkDestroyed(stack: string, refs: ObjectRef[], bin: string): void {
+function checkDestroyed(stack: string, refs: ObjectRef[], bin: string, controllers: boolean): void {
     if (refs.length === 0) {
         fail(`${stack}: no objects recorded before destroy`);
         return;
     }
     for (const ref of refs) {
         const { obj, err } = getObject(bin, ref);
-        const finding = destroyedFinding(ref, obj, err);
+        const finding = destroyedFinding(ref, obj, err, controllers);
         (finding.ok ? pass : fail)(`${stack}: ${finding.message}`);
     }
 }
@@ -569,7 +575,7 @@ async function main(): Promise<void> {
         }
         const refs = objectsInState(JSON.parse(fs.readFileSync(values.export, "utf8")));
         if (phase === "applied") checkApplied(values.stack, refs, values.render!, values.kubectl);
-        else checkDestroyed(values.stack, refs, values.kubectl);
+        else checkDestroyed(values.stack, refs, values.kubectl, false);
     }
     console.log(`verify ${phase} ${values.stack}: ${log.passed} passed, ${log.failed} failed`);
     process.exit(log.failed === 0 ? 0 : 1);

@@ -1,6 +1,7 @@
 // etcd and kube-apiserver on loopback (random ports): a self-signed serving certificate
-// from --cert-dir, token auth, RBAC, PodSecurity admission on as by default. No controllers run (see
-// test/e2e/program/e2e-main.ts for what that means to `pulumi up`).
+// from --cert-dir, token auth, RBAC, PodSecurity admission on as by default. No controllers run here (see
+// test/e2e/program/e2e-main.ts for what that means to `pulumi up`); scenarios that need them start the dataplane
+// (dataplane/index.ts: kube-controller-manager, a test node, kube-router).
 import { ChildProcess, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -12,8 +13,13 @@ import * as path from "path";
 import { RunResult, run, waitFor } from "./exec";
 import { Toolchain } from "./toolchain";
 
+/** The API server's Service range (--service-cluster-ip-range). */
+export const SERVICE_CIDR = "10.0.0.0/24";
+
 export interface Cluster {
     kubeconfig: string;
+    /** The API server's certificate directory: apiserver.crt (self-signed), sa.key (ServiceAccount signing key). */
+    pki: string;
     /** https://127.0.0.1:<port> */
     server: string;
     kubectl(args: string[], opts?: { input?: string; allowFailure?: boolean; timeoutMs?: number }): Promise<RunResult>;
@@ -130,7 +136,7 @@ export async function startCluster(workDir: string, tc: Toolchain): Promise<Clus
                 "--advertise-address=127.0.0.1",
                 "--endpoint-reconciler-type=none",
                 `--cert-dir=${pki}`,
-                "--service-cluster-ip-range=10.0.0.0/24",
+                `--service-cluster-ip-range=${SERVICE_CIDR}`,
                 "--service-account-issuer=https://kubernetes.default.svc",
                 `--service-account-signing-key-file=${saKey}`,
                 `--service-account-key-file=${saKey}`,
@@ -168,6 +174,7 @@ export async function startCluster(workDir: string, tc: Toolchain): Promise<Clus
         const kubectlBin = path.join(tc.bin, "kubectl");
         const cluster: Cluster = {
             kubeconfig,
+            pki,
             server,
             kubectl: (args, opts = {}) =>
                 run(kubectlBin, args, {

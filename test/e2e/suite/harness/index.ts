@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Cluster, startCluster } from "./cluster";
+import { stopDataplane } from "./dataplane";
 import { run } from "./exec";
 import { createdStacks, WORKSPACES } from "./project";
 import { say } from "./summary";
@@ -59,8 +60,8 @@ async function setUp(): Promise<E2eEnv> {
     return started;
 }
 
-/** Destroys the stacks a failed test left up (while the API server still runs), stops the servers and removes the
- * work dir unless VMAFX_E2E_KEEP=1. */
+/** Destroys the stacks a failed test left up (while the API server, and the dataplane if a scenario started it, still
+ * run), stops the dataplane and the servers and removes the work dir unless VMAFX_E2E_KEEP=1. */
 export async function tearDown(): Promise<void> {
     if (started) {
         // One entry per stack (a scenario may select the same stack more than once).
@@ -80,6 +81,8 @@ export async function tearDown(): Promise<void> {
                 console.log(`cleanup: destroy of ${stack.name} in ${project.dir} failed: ${(e as Error).message.slice(0, 2000)}`);
             }
         }
+        // After the destroys, which need the controllers and the test node when a scenario started them.
+        await stopDataplane().catch((e) => console.log(`cleanup: stopping the dataplane failed: ${(e as Error).message}`));
         await started.cluster.stop();
     }
     if (createdWorkDir) {
