@@ -5,6 +5,7 @@
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import * as crypto from "crypto";
 import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as path from "path";
 import { RunOptions, RunResult, run } from "./exec";
 import { REPO_ROOT, Toolchain } from "./toolchain";
@@ -149,6 +150,12 @@ export function configMap(config: Record<string, unknown>): Record<string, { val
     return Object.fromEntries(
         Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `vmafx:${k}`, { value: typeof v === "string" ? v : JSON.stringify(v) }]),
     );
+}
+
+/** The vmafx:* values of a committed stack file, keyed without the prefix (as StackOptions.config takes them). */
+export function committedConfig(file: string): Record<string, unknown> {
+    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+    return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^vmafx:/, ""), v]));
 }
 
 let pulumiCommand: Promise<PulumiCommand> | undefined;

@@ -8,10 +8,8 @@
 // again and the prod stack of the up/verify/destroy scenario, which runs later, installs them itself.
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import * as assert from "assert";
-import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as path from "path";
-import { Cluster, configMap, e2eEnv, Project, projectCopy, say, waitFor } from "../../harness";
+import { Cluster, committedConfig, configMap, e2eEnv, Project, projectCopy, say, waitFor } from "../../harness";
 import { monitoringCrds } from "../../harness/crds";
 import { Step, changes, describeSteps, steps } from "../../harness/pulumi";
 import { Snapshot, diffSnapshots, snapshot, stateObjects } from "../../harness/state";
@@ -21,12 +19,6 @@ const PROGRAM = "test/e2e/suite/scenarios/20-day2/program.ts";
 const NP_TYPE = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 
 type Config = Record<string, unknown>;
-
-/** The vmafx:* values of a committed stack file, keyed without the prefix. */
-function committedConfig(file: string): Config {
-    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
-    return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^vmafx:/, ""), v]));
-}
 
 /** A stack whose config is set as a whole per step: keys not in the next step's config go back to the stack file's
  * value (or are removed), so each step states all it differs in from the committed stack file. */

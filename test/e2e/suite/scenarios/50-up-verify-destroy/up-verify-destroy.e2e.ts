@@ -13,12 +13,11 @@
 import { Stack } from "@pulumi/pulumi/automation";
 import * as assert from "assert";
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as path from "path";
 import { admissionFindings, survivedFindings } from "../../../crds";
 import { ObjectRef, appliedFindings, destroyedFindings, objectsInState, refKey } from "../../../verify";
 import { resolveTruthTable, ResolvedTruthTable, truthTable } from "../../../../truth-tables";
-import { addSummaryLine, Cluster, configMap, e2eEnv, Project, projectCopy, REPO_ROOT, run, say, Toolchain, waitFor } from "../../harness";
+import { addSummaryLine, Cluster, committedConfig, configMap, e2eEnv, Project, projectCopy, REPO_ROOT, run, say, Toolchain, waitFor } from "../../harness";
 import { MONITORING_CRDS, PROMETHEUS_OPERATOR_MODULE, PROMETHEUS_OPERATOR_VERSION, monitoringCrds } from "../../harness/crds";
 import { Dataplane, NODE_NAME, startDataplane } from "../../harness/dataplane";
 import { cases, FlowCase, FlowResult, PacketFlows, resultLine } from "../../harness/dataplane/packets";
@@ -35,11 +34,6 @@ const NODE_LABELS = { "nvidia.com/gpu.present": "true", "topology.kubernetes.io/
 const TIGHTENED_CIDR = "10.20.0.0/24";
 const OLD_ONLY_ADDRESS = "10.20.5.10";
 const KEPT_ADDRESS = "10.20.0.10";
-
-function committedConfig(file: string): Config {
-    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
-    return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^vmafx:/, ""), v]));
-}
 
 describe("real rollouts, every truth-table flow as real packets, and pulumi destroy of dev and prod", function () {
     let tc: Toolchain;
