@@ -4,7 +4,8 @@
 // smoke-test Job completes only if its HTTP request to the server's /healthz gets through the NetworkPolicies.
 // - dev, with the truth table's overrides (NetworkPolicies, operator; smoke test as committed): every flow of its
 //   truth table (test/truth-tables.ts) as packets, compared with the analyzer; then the committed dev stack (policies
-//   off): every one of those flows open; the kubectl checks of verify.ts.
+//   off): every one of those flows open; the kubectl checks of verify.ts; then the StatefulSet workload, rolled out
+//   with its claims bound.
 // - prod as committed: the kubectl checks, the vmafx.dev CRD admission checks (crds.ts), every flow of its truth
 //   table as packets; a tightened object-store CIDR (pulumi up) closes the old address and keeps the new one open;
 //   policies off open every flow again.
@@ -187,6 +188,18 @@ describe("real rollouts, every truth-table flow as real packets, and pulumi dest
         const out = path.join(workDir, "render-dev");
         await run("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--out", out], { cwd: REPO_ROOT, timeoutMs: 300_000 });
         expectFindings(await appliedFindings("dev", latestRefs("dev"), out, kubectl()), "kubectl checks of dev");
+    });
+
+    it("dev with the StatefulSet workload (pulumi up): it rolls out, its Pods' state claims bound to volumes", async function () {
+        await up("dev", { workload: "StatefulSet" }, "workload StatefulSet, real rollout");
+        const namespace = dev.model.namespace;
+        const sets = await cluster.list("statefulsets", { namespace });
+        assert.strictEqual(sets.length, 1, "one StatefulSet");
+        const claims = await cluster.list("persistentvolumeclaims", { namespace });
+        const unbound = claims.filter((c: any) => c.status?.phase !== "Bound").map((c: any) => `${c.metadata.name}: ${c.status?.phase}`);
+        assert.ok(claims.length >= (sets[0].spec.replicas ?? 1), `a claim per replica: ${claims.map((c: any) => c.metadata.name).join(", ")}`);
+        assert.deepStrictEqual(unbound, [], "every claim Bound");
+        say(`StatefulSet ${sets[0].metadata.name}: claims ${claims.map((c: any) => `${c.metadata.name} -> ${c.spec.volumeName}`).join(", ")}`);
     });
 
     it("prod as committed: pulumi up with real rollouts", async function () {
