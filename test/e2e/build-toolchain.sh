@@ -19,7 +19,6 @@
 #
 #   VMAFX_E2E_CACHE   cache root (default ~/.cache/vmafx-e2e)
 #   VMAFX_E2E_NICE    niceness of the go builds (default 10), so other work on a 2-core machine stays responsive
-#   VMAFX_E2E_SERIAL  1: build the two lanes (see "the builds") one after the other instead of side by side
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -84,17 +83,14 @@ STORE="$CACHE_ROOT/store"
 mkdir -p "$BIN" "$DIR/logs" "$STORE"
 log "cache: $DIR"
 
-# Timings go to a file: the builds run in two lanes (background subshells), see below.
-TIMINGS_FILE="$DIR/logs/timings.txt"
-: >"$TIMINGS_FILE"
-timing() { echo "$*" >>"$TIMINGS_FILE"; }
+declare -a TIMINGS=()
 # build <name> <key> <wrapper dir> <go build args...>: puts $STORE/<name>-<key>/<name> into $BIN, building it first
 # unless a complete earlier build is there.
 build() {
     local name="$1" key="$2" dir="$3"; shift 3
     local out="$STORE/$name-$key"
     if [[ -x "$out/$name" && -f "$out/.ok" ]]; then
-        timing "$name: cached ($out)"
+        TIMINGS+=("$name: cached ($out)")
     else
         rm -rf "$out"
         mkdir -p "$out"
@@ -107,7 +103,7 @@ build() {
         fi
         end=$(date +%s)
         touch "$out/.ok"
-        timing "$name: built in $((end - start)) s"
+        TIMINGS+=("$name: built in $((end - start)) s")
         log "built $name in $((end - start)) s"
     fi
     # A hard link (a copy across file systems), not a symlink: the CLI looks for language hosts next to the path
@@ -116,7 +112,49 @@ build() {
     ln "$out/$name" "$BIN/$name" 2>/dev/null || cp "$out/$name" "$BIN/$name"
 }
 
-# --- version stamps -------------------------------------------------------------------------------------------------
+# --- Pulumi CLI and the Node.js language host ------------------------------------------------------------------
+PULUMI_X="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION#v}"
+build pulumi "$K_PULUMI" "$TOOLS/pulumi" -tags osusergo,grpcnotrace -ldflags "-s -w $PULUMI_X" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+build pulumi-language-nodejs "$K_NODEJS" "$TOOLS/pulumi" -ldflags "-s -w -X main.version=${PULUMI_VERSION#v}" ./langhost
+build sdkgen "$K_SDKGEN" "$TOOLS/pulumi" -ldflags "-s -w" ./sdkgen
+
+# --- Pulumi YAML language host (upstream's, plus the Link call; see tools/yaml/langhost) -------------------------
+build pulumi-language-yaml "$K_YAML" "$TOOLS/yaml" \
+    -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_VERSION}" ./langhost
+
+# --- pulumi-kubernetes provider -----------------------------------------------------------------------------------
+# Its main package embeds schema-embed.json and terraform-mapping-embed.json, which are gitignored upstream and so
+# missing from the module zip: copy the command directory out of the module cache and run its generate step.
+SRC="$STORE/src-provider-$K_PROVIDER"
+if [[ ! -f "$STORE/pulumi-resource-kubernetes-$K_PROVIDER/.ok" ]]; then
+    rm -rf "$SRC"
+    mkdir -p "$SRC/cmd/pulumi-resource-kubernetes"
+    cp "$TOOLS/provider/go.mod" "$TOOLS/provider/go.sum" "$SRC/"
+    (cd "$TOOLS/provider" && go mod download github.com/pulumi/pulumi-kubernetes/provider/v4) ||
+        die "downloading the provider module failed"
+    PMOD="$(cd "$TOOLS/provider" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)"
+    [[ -d "$PMOD/cmd/pulumi-resource-kubernetes" ]] || die "provider module has no cmd/pulumi-resource-kubernetes"
+    cp "$PMOD"/cmd/pulumi-resource-kubernetes/*.go "$PMOD"/cmd/pulumi-resource-kubernetes/*.json \
+        "$SRC/cmd/pulumi-resource-kubernetes/"
+    chmod -R u+w "$SRC"
+    log "generating the provider's embedded schema (VERSION=$PROVIDER_VERSION)"
+    gstart=$(date +%s)
+    (cd "$SRC/cmd/pulumi-resource-kubernetes" && VERSION="$PROVIDER_VERSION" nice -n "$NICE" go run generate.go) \
+        >"$DIR/logs/provider-generate.log" 2>&1 || { cat "$DIR/logs/provider-generate.log" >&2; die "provider generate step failed"; }
+    for f in schema-embed.json terraform-mapping-embed.json; do
+        [[ -s "$SRC/cmd/pulumi-resource-kubernetes/$f" ]] || die "generate step did not write $f"
+    done
+    TIMINGS+=("provider generate step: $(( $(date +%s) - gstart )) s")
+fi
+build pulumi-resource-kubernetes "$K_PROVIDER" "$SRC" \
+    -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PROVIDER_VERSION" \
+    ./cmd/pulumi-resource-kubernetes
+# The directory the e2e project names as its kubernetes provider plugin (Pulumi.yaml `plugins.providers[].path`).
+mkdir -p "$DIR/plugins/kubernetes"
+ln -sf "$BIN/pulumi-resource-kubernetes" "$DIR/plugins/kubernetes/pulumi-resource-kubernetes"
+
+# --- kube-apiserver, kube-controller-manager, kubectl, etcd ---------------------------------------------------------
 KV="${KUBE_VERSION#v}"; KMAJOR="${KV%%.*}"; KMINOR="$(echo "$KV" | cut -d. -f2)"
 KDATE="$(modtime "$TOOLS/kube" k8s.io/kubernetes)"; KDATE="${KDATE:-1970-01-01T00:00:00Z}"
 KX=""
@@ -124,88 +162,22 @@ for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     KX+=" -X $p.gitVersion=v$KV -X $p.gitMajor=$KMAJOR -X $p.gitMinor=$KMINOR -X $p.gitTreeState=clean"
     KX+=" -X $p.buildDate=$KDATE"
 done
+build kube-apiserver "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kube-apiserver
+build kube-controller-manager "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kube-controller-manager
+build kubectl "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kubectl
+build etcd "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w" go.etcd.io/etcd/server/v3
+
+# --- kube-router ----------------------------------------------------------------------------------------------------
+# kube-router v2.1.0 (the only version the module proxy serves) has reported security flaws. It is used only as the
+# test NetworkPolicy engine (its firewall controller) inside an isolated network namespace of the e2e run, never on
+# a real network. Its wrapper's go.mod/go.sum are what `go get -tool …@v2.1.0` wrote, deliberately not tidied:
+# `go mod tidy` also resolves packages of other OSes and of tests that kube-router's go.mod does not list, and would
+# pull the newest grpc, otel and golang.org/x modules instead of the versions kube-router pins.
 KRDATE="$(modtime "$TOOLS/kube-router" github.com/cloudnativelabs/kube-router/v2)"; KRDATE="${KRDATE:-1970-01-01T00:00:00Z}"
 KRX="-X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$KUBE_ROUTER_VERSION"
 KRX+=" -X github.com/cloudnativelabs/kube-router/v2/pkg/version.BuildDate=$KRDATE"
-
-# --- the builds, in two lanes --------------------------------------------------------------------------------------
-# Each lane builds one after another; the two lanes run side by side, so one lane's link steps (single-threaded) and
-# module downloads overlap the other's compiling. On 2 cores a cold build takes minutes less than one lane would.
-# VMAFX_E2E_SERIAL=1 runs the lanes one after the other (less memory, clean per-binary times).
-lane_1() {
-    # --- pulumi-kubernetes provider -----------------------------------------------------------------------------------
-    # Its main package embeds schema-embed.json and terraform-mapping-embed.json, which are gitignored upstream and so
-    # missing from the module zip: copy the command directory out of the module cache and run its generate step.
-    SRC="$STORE/src-provider-$K_PROVIDER"
-    if [[ ! -f "$STORE/pulumi-resource-kubernetes-$K_PROVIDER/.ok" ]]; then
-        rm -rf "$SRC"
-        mkdir -p "$SRC/cmd/pulumi-resource-kubernetes"
-        cp "$TOOLS/provider/go.mod" "$TOOLS/provider/go.sum" "$SRC/"
-        (cd "$TOOLS/provider" && go mod download github.com/pulumi/pulumi-kubernetes/provider/v4) ||
-            die "downloading the provider module failed"
-        PMOD="$(cd "$TOOLS/provider" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)"
-        [[ -d "$PMOD/cmd/pulumi-resource-kubernetes" ]] || die "provider module has no cmd/pulumi-resource-kubernetes"
-        cp "$PMOD"/cmd/pulumi-resource-kubernetes/*.go "$PMOD"/cmd/pulumi-resource-kubernetes/*.json \
-            "$SRC/cmd/pulumi-resource-kubernetes/"
-        chmod -R u+w "$SRC"
-        log "generating the provider's embedded schema (VERSION=$PROVIDER_VERSION)"
-        gstart=$(date +%s)
-        (cd "$SRC/cmd/pulumi-resource-kubernetes" && VERSION="$PROVIDER_VERSION" nice -n "$NICE" go run generate.go) \
-            >"$DIR/logs/provider-generate.log" 2>&1 || { cat "$DIR/logs/provider-generate.log" >&2; die "provider generate step failed"; }
-        for f in schema-embed.json terraform-mapping-embed.json; do
-            [[ -s "$SRC/cmd/pulumi-resource-kubernetes/$f" ]] || die "generate step did not write $f"
-        done
-        timing "provider generate step: $(( $(date +%s) - gstart )) s"
-    fi
-    build pulumi-resource-kubernetes "$K_PROVIDER" "$SRC" \
-        -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PROVIDER_VERSION" \
-        ./cmd/pulumi-resource-kubernetes
-    # The directory the e2e project names as its kubernetes provider plugin (Pulumi.yaml `plugins.providers[].path`).
-    mkdir -p "$DIR/plugins/kubernetes"
-    ln -sf "$BIN/pulumi-resource-kubernetes" "$DIR/plugins/kubernetes/pulumi-resource-kubernetes"
-
-    # --- Pulumi YAML language host (upstream's, plus the Link call; see tools/yaml/langhost) -------------------------
-    build pulumi-language-yaml "$K_YAML" "$TOOLS/yaml" \
-        -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_VERSION}" ./langhost
-
-    # --- kube-router ----------------------------------------------------------------------------------------------------
-    # kube-router v2.1.0 (the only version the module proxy serves) has reported security flaws. It is used only as the
-    # test NetworkPolicy engine (its firewall controller) inside an isolated network namespace of the e2e run, never on
-    # a real network. Its wrapper's go.mod/go.sum are what `go get -tool …@v2.1.0` wrote, deliberately not tidied:
-    # `go mod tidy` also resolves packages of other OSes and of tests that kube-router's go.mod does not list, and would
-    # pull the newest grpc, otel and golang.org/x modules instead of the versions kube-router pins.
-    build kube-router "$K_KUBE_ROUTER" "$TOOLS/kube-router" -ldflags "-s -w $KRX" \
-        github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
-}
-
-lane_2() {
-    # --- Pulumi CLI and the Node.js language host ------------------------------------------------------------------
-    PULUMI_X="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION#v}"
-    build pulumi "$K_PULUMI" "$TOOLS/pulumi" -tags osusergo,grpcnotrace -ldflags "-s -w $PULUMI_X" \
-        github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-    build pulumi-language-nodejs "$K_NODEJS" "$TOOLS/pulumi" -ldflags "-s -w -X main.version=${PULUMI_VERSION#v}" ./langhost
-    build sdkgen "$K_SDKGEN" "$TOOLS/pulumi" -ldflags "-s -w" ./sdkgen
-
-    # --- kube-apiserver, kube-controller-manager, kubectl, etcd ---------------------------------------------------------
-    build kube-apiserver "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kube-apiserver
-    build kube-controller-manager "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kube-controller-manager
-    build kubectl "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w$KX" k8s.io/kubernetes/cmd/kubectl
-    build etcd "$K_KUBE" "$TOOLS/kube" -ldflags "-s -w" go.etcd.io/etcd/server/v3
-}
-
-if [[ "${VMAFX_E2E_SERIAL:-}" == "1" ]]; then
-    lane_1
-    lane_2
-else
-    lane_1 &
-    lane_1_pid=$!
-    lane_2 &
-    lane_2_pid=$!
-    lane_1_ok=0; lane_2_ok=0
-    wait "$lane_1_pid" || lane_1_ok=$?
-    wait "$lane_2_pid" || lane_2_ok=$?
-    [[ $lane_1_ok -eq 0 && $lane_2_ok -eq 0 ]] || die "a build lane failed (exit codes $lane_1_ok, $lane_2_ok)"
-fi
+build kube-router "$K_KUBE_ROUTER" "$TOOLS/kube-router" -ldflags "-s -w $KRX" \
+    github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
 
 # --- checks: every binary runs and reports the pinned version ----------------------------------------------------
 check() { # <expected substring> <command...>
@@ -234,5 +206,5 @@ etcd                         ${ETCD_VERSION#v}   go.etcd.io/etcd/server/v3@$ETCD
 kube-router                  $KUBE_ROUTER_VERSION   github.com/cloudnativelabs/kube-router/v2@$KUBE_ROUTER_VERSION (firewall only; known security flaws, isolated netns)
 EOF
 log "versions:"; sed 's/^/[build-toolchain]   /' "$DIR/versions.txt" >&2
-log "timings:"; while read -r t; do log "  $t"; done <"$TIMINGS_FILE"
+log "timings:"; for t in "${TIMINGS[@]}"; do log "  $t"; done
 echo "$BIN"
