@@ -260,7 +260,13 @@ export class PacketFlows {
         await this.settle();
         const live = await this.liveModel();
         const sendable = flows.filter((f) => !isIpv6(f.probe.from) && !isIpv6(f.probe.to));
-        const placed = await Promise.all(sendable.map(async (c) => ({ c, from: await this.place(rt, c.probe.from), to: await this.place(rt, c.probe.to) })));
+        // Each endpoint is placed once (a pod lookup each), however many flows name it.
+        const places = new Map<Endpoint, Promise<Place>>();
+        const placeOnce = (e: Endpoint) => {
+            if (!places.has(e)) places.set(e, this.place(rt, e));
+            return places.get(e)!;
+        };
+        const placed = await Promise.all(sendable.map(async (c) => ({ c, from: await placeOnce(c.probe.from), to: await placeOnce(c.probe.to) })));
         const analyzerOf = (p: (typeof placed)[number]): Verdict =>
             evaluateFlow(live, p.from.endpoint, p.to.endpoint, p.c.probe.port, p.c.probe.protocol).allowed ? "allowed" : "denied";
         const send = async (batch: typeof placed) => {
