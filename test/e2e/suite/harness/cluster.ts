@@ -2,7 +2,6 @@
 // from --cert-dir, token auth, RBAC, PodSecurity admission on as by default. No controllers run here (see
 // test/e2e/program/e2e-main.ts for what that means to `pulumi up`); scenarios that need them start the dataplane
 // (dataplane/index.ts: kube-controller-manager, a test node, kube-router).
-import { ChildProcess, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as http from "http";
@@ -11,6 +10,7 @@ import * as yaml from "js-yaml";
 import * as net from "net";
 import * as path from "path";
 import { RunResult, run, waitFor } from "./exec";
+import { Started, startProcess } from "./processes";
 import { Toolchain } from "./toolchain";
 
 /** The API server's Service range (--service-cluster-ip-range). */
@@ -68,36 +68,22 @@ function httpGet(url: string, opts: https.RequestOptions = {}): Promise<{ status
     });
 }
 
-/** Stops a child by its PID: SIGTERM, then SIGKILL after 20 s. */
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    child.kill("SIGTERM");
-    const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    await exited;
-    clearTimeout(killer);
-}
-
-function startLogged(bin: string, args: string[], log: string): ChildProcess {
-    const out = fs.openSync(log, "a");
-    const child = spawn(bin, args, { stdio: ["ignore", out, out] });
-    fs.closeSync(out);
-    return child;
-}
+/** etcd and kube-apiserver get 20 s to shut down before SIGKILL. */
+const KILL_AFTER_MS = 20_000;
 
 export async function startCluster(workDir: string, tc: Toolchain): Promise<Cluster> {
     const dir = path.join(workDir, "cluster");
     const pki = path.join(dir, "pki");
     fs.mkdirSync(pki, { recursive: true });
     const [pEtcd, pPeer, pApi] = [await freePort(), await freePort(), await freePort()];
-    let etcd: ChildProcess | undefined;
-    let apiserver: ChildProcess | undefined;
+    let etcd: Started | undefined;
+    let apiserver: Started | undefined;
     const stop = async () => {
-        await stopChild(apiserver);
-        await stopChild(etcd);
+        await apiserver?.stop();
+        await etcd?.stop();
     };
     try {
-        etcd = startLogged(
+        etcd = await startProcess(
             path.join(tc.bin, "etcd"),
             [
                 "--name=e2e",
@@ -111,8 +97,9 @@ export async function startCluster(workDir: string, tc: Toolchain): Promise<Clus
                 "--log-level=warn",
             ],
             path.join(dir, "etcd.log"),
+            { killAfterMs: KILL_AFTER_MS },
         );
-        const etcdProc = etcd;
+        const etcdProc = etcd.child;
         await waitFor("etcd healthy", 60_000, async () => {
             if (etcdProc.exitCode !== null) throw new Error(`etcd exited ${etcdProc.exitCode}; see ${dir}/etcd.log`);
             return (await httpGet(`http://127.0.0.1:${pEtcd}/health`)).status === 200;
@@ -127,7 +114,7 @@ export async function startCluster(workDir: string, tc: Toolchain): Promise<Clus
         // and only kube-controller-manager (not run here) removes it: `pulumi destroy` would wait on the PVC forever.
         // It changes no admission decision about Pods; PodSecurity stays on as by default. A loopback advertise
         // address needs --endpoint-reconciler-type=none.
-        apiserver = startLogged(
+        apiserver = await startProcess(
             path.join(tc.bin, "kube-apiserver"),
             [
                 `--etcd-servers=http://127.0.0.1:${pEtcd}`,
@@ -148,8 +135,9 @@ export async function startCluster(workDir: string, tc: Toolchain): Promise<Clus
                 "--disable-admission-plugins=StorageObjectInUseProtection",
             ],
             path.join(dir, "kube-apiserver.log"),
+            { killAfterMs: KILL_AFTER_MS },
         );
-        const apiProc = apiserver;
+        const apiProc = apiserver.child;
         const caFile = path.join(pki, "apiserver.crt");
         await waitFor("kube-apiserver ready", 120_000, async () => {
             if (apiProc.exitCode !== null) throw new Error(`kube-apiserver exited ${apiProc.exitCode}; see ${dir}/kube-apiserver.log`);

@@ -8,7 +8,7 @@ import * as path from "path";
 import { Cluster } from "../cluster";
 import { waitFor } from "../exec";
 import { Toolchain } from "../toolchain";
-import { Started, startProcess } from "./processes";
+import { Started, startProcess } from "../processes";
 
 export const CONTROLLERS = "*,-node-lifecycle-controller";
 

@@ -13,7 +13,8 @@ import { startControllerManager } from "./controller-manager";
 import { KubeRouter, startKubeRouter, withoutCounters } from "./kube-router";
 import { TestNodeAgent } from "./node-agent";
 import { Topology, Veth } from "./netns";
-import { PY_DIR, Started, startProcess } from "./processes";
+import { Started, startProcess } from "../processes";
+import { PY_DIR } from "./py-dir";
 
 export * from "./netns";
 export * from "./node-agent";

@@ -10,7 +10,8 @@ import { waitFor } from "../exec";
 import { Toolchain } from "../toolchain";
 import { Api } from "./api";
 import { inNetns, Topology } from "./netns";
-import { PY_DIR, Started, startProcess } from "./processes";
+import { Started, startProcess } from "../processes";
+import { PY_DIR } from "./py-dir";
 
 const BRIDGE_PORT = 6443;
 

@@ -18,7 +18,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Api, ApiError } from "./api";
 import { NODE_IP, POD_CIDR, Topology } from "./netns";
-import { PY_DIR, Started, startProcess } from "./processes";
+import { Started, startProcess } from "../processes";
+import { PY_DIR } from "./py-dir";
 import { runProbes } from "./probes";
 
 export interface AgentOptions {

@@ -2,7 +2,7 @@
 // datagram, each bounded by its timeout) and reports what came back.
 import * as path from "path";
 import { run } from "../exec";
-import { PY_DIR } from "./processes";
+import { PY_DIR } from "./py-dir";
 
 export interface WireProbe {
     id: string;

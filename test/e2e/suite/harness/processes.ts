@@ -1,10 +1,9 @@
-// Long-running test processes of the dataplane (listeners, the API bridge, kube-controller-manager, kube-router):
-// started with their output in a log file, stopped by their own PID (SIGTERM, then SIGKILL), never by name.
+// Long-running processes of the suite (etcd, kube-apiserver, and the dataplane's listeners, API bridge,
+// kube-controller-manager and kube-router): started with their output in a log file, stopped by their own PID
+// (SIGTERM, then SIGKILL), never by name.
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-
-export const PY_DIR = path.join(__dirname, "py");
 
 export interface Started {
     readonly child: ChildProcess;
@@ -12,13 +11,19 @@ export interface Started {
     stop(): Promise<void>;
 }
 
-/** Starts `command` with stdout and stderr appended to `log`; with `readyLine`, waits (bounded) until stdout says it. */
-export async function startProcess(command: string, args: string[], log: string, opts: { readyLine?: string; readyTimeoutMs?: number } = {}): Promise<Started> {
+/** Starts `command` with stdout and stderr appended to `log`; with `readyLine`, waits (bounded) until stdout says it.
+ * stop() sends SIGTERM, and SIGKILL after `killAfterMs` (default 10 s). */
+export async function startProcess(
+    command: string,
+    args: string[],
+    log: string,
+    opts: { readyLine?: string; readyTimeoutMs?: number; killAfterMs?: number } = {},
+): Promise<Started> {
     fs.mkdirSync(path.dirname(log), { recursive: true });
     const out = fs.openSync(log, "a");
     const child = spawn(command, args, { stdio: ["ignore", opts.readyLine ? "pipe" : out, out] });
     fs.closeSync(out);
-    const stop = () => stopProcess(child);
+    const stop = () => stopProcess(child, opts.killAfterMs);
     if (opts.readyLine) {
         const readyLine = opts.readyLine;
         const timeoutMs = opts.readyTimeoutMs ?? 15_000;
@@ -52,11 +57,11 @@ export async function startProcess(command: string, args: string[], log: string,
     return { child, log, stop };
 }
 
-export async function stopProcess(child: ChildProcess): Promise<void> {
+export async function stopProcess(child: ChildProcess, killAfterMs = 10_000): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     child.kill("SIGTERM");
-    const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const killer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
     await exited;
     clearTimeout(killer);
 }
